@@ -1,0 +1,51 @@
+using DrDam.ML.Memory;
+
+namespace DrDam.ML.Compute.Managed;
+
+/// <summary>Argument and staleness checks shared by the managed evaluators.</summary>
+internal abstract class EvaluatorBase(IAssociativeMemory memory, int maxBatch) : IEnergyEvaluator
+{
+    private readonly long version = memory.Version;
+
+    public int Dimension { get; } = memory.Dimension;
+
+    public int MaxBatch { get; } = maxBatch;
+
+    public void Evaluate(ReadOnlySpan<float> states, int rows, Span<double> energies, Span<float> gradients)
+    {
+        if (memory.Version != version)
+            throw new InvalidOperationException("The memory changed after this evaluator was created; create a new evaluator.");
+        if (rows < 0 || rows > MaxBatch)
+            throw new ArgumentOutOfRangeException(nameof(rows), rows, $"rows must lie in [0, MaxBatch = {MaxBatch}].");
+        var d = Dimension;
+        if (states.Length != rows * d)
+            throw new ArgumentException($"states must hold rows×Dimension = {rows}×{d} = {rows * d} values (got {states.Length}).", nameof(states));
+        if (energies.Length < rows)
+            throw new ArgumentException($"energies must hold at least rows = {rows} values (got {energies.Length}).", nameof(energies));
+        if (gradients.Length < rows * d)
+            throw new ArgumentException($"gradients must hold at least rows×Dimension = {rows * d} values (got {gradients.Length}).", nameof(gradients));
+        for (var i = 0; i < states.Length; i++)
+        {
+            if (!float.IsFinite(states[i]))
+                throw new ArgumentException($"states must hold finite values; row {i / d}, coordinate {i % d} is {states[i]}.", nameof(states));
+        }
+        if (rows > 0)
+            EvaluateCore(states, rows, energies, gradients);
+    }
+
+    protected abstract void EvaluateCore(ReadOnlySpan<float> states, int rows, Span<double> energies, Span<float> gradients);
+
+    public virtual void Dispose() { }
+
+    /// <summary>Runs <paramref name="body"/> over [0, count) in contiguous chunks, one per core.</summary>
+    protected static void ForChunks(int count, Action<int, int> body)
+    {
+        var chunks = Math.Min(Environment.ProcessorCount, count);
+        if (chunks <= 1)
+        {
+            body(0, count);
+            return;
+        }
+        Parallel.For(0, chunks, c => body(c * count / chunks, (c + 1) * count / chunks));
+    }
+}

@@ -1,0 +1,41 @@
+using System.Numerics.Tensors;
+
+namespace DrDam.ML.Memory.Features;
+
+/// <summary>φ(z) = √(2/Y)·cos(s), s = ⟨ω,z⟩ + b; u = −√(2/Y)·sin(s) ⊙ T, c = 0.</summary>
+public sealed class CosBasis : FeatureBasis
+{
+    internal static readonly CosBasis Instance = new();
+
+    private CosBasis() { }
+
+    /// <inheritdoc/>
+    public override FeatureBasisKind Kind => FeatureBasisKind.Cos;
+
+    /// <inheritdoc/>
+    public override int Parts => 1;
+
+    /// <inheritdoc/>
+    public override bool UsesOffsets => true;
+
+    /// <inheritdoc/>
+    public override void Map(ReadOnlySpan<float> projections, float squaredNorm, int featureCount, Span<float> first, Span<float> second)
+    {
+        TensorPrimitives.Cos(projections, first);
+        TensorPrimitives.Multiply(first, MathF.Sqrt(2f / featureCount), first);
+    }
+
+    /// <inheritdoc/>
+    public override (double Inner, double SelfCoefficient) Backward(
+        ReadOnlySpan<float> projections, float squaredNorm, int featureCount,
+        ReadOnlySpan<float> memoryFirst, ReadOnlySpan<float> memorySecond,
+        Span<float> first, Span<float> second, Span<float> u)
+    {
+        var scale = MathF.Sqrt(2f / featureCount);
+        TensorPrimitives.SinCos(projections, u, first);
+        TensorPrimitives.Multiply(first, scale, first);
+        TensorPrimitives.Multiply(u, memoryFirst, u);
+        TensorPrimitives.Multiply(u, -scale, u);
+        return (TensorPrimitives.Dot(first, memoryFirst), 0);
+    }
+}

@@ -1,0 +1,196 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+
+namespace DrDam.ML.Memory.Features;
+
+/// <summary>
+/// The random feature map x ↦ φ(√β·x) of a distributed memory: a basis, the projection Ω (cached or
+/// regenerated on demand, in blocks of rows) and the phases b. All work is organised by blocks of
+/// projections so that a block of Ω is the largest thing ever materialised in on-demand mode.
+/// </summary>
+public sealed class FeatureSpace
+{
+    private readonly float[][]? cachedBlocks;
+    private readonly float[] offsets;
+
+    /// <summary>Creates the feature map of a memory; a cached Ω is generated here (in parallel).</summary>
+    public FeatureSpace(int dimension, DistributedMemoryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options;
+        Basis = FeatureBasis.Create(options.Basis);
+        Projection = new RandomProjection(dimension, options.FeatureCount, options.Seed, options.Orthogonal);
+        BlockSize = Math.Min(options.ProjectionBlockSize, options.FeatureCount);
+        BlockCount = (FeatureCount + BlockSize - 1) / BlockSize;
+        offsets = new float[Basis.UsesOffsets ? FeatureCount : 0];
+        if (Basis.UsesOffsets)
+            Projection.FillOffsets(0, FeatureCount, offsets);
+        if (options.ProjectionStorage == ProjectionStorage.Cached)
+        {
+            var blocks = new float[BlockCount][];
+            Parallel.For(0, BlockCount, b =>
+            {
+                var (start, rows) = BlockRange(b);
+                blocks[b] = new float[rows * dimension];
+                Projection.FillRows(start, rows, blocks[b]);
+            });
+            cachedBlocks = blocks;
+        }
+    }
+
+    /// <summary>The options that define the map.</summary>
+    public DistributedMemoryOptions Options { get; }
+
+    /// <summary>φ's basis.</summary>
+    public FeatureBasis Basis { get; }
+
+    /// <summary>Ω.</summary>
+    public RandomProjection Projection { get; }
+
+    /// <summary>D.</summary>
+    public int Dimension => Projection.Dimension;
+
+    /// <summary>Y.</summary>
+    public int FeatureCount => Projection.FeatureCount;
+
+    /// <summary>Length of φ: Y or 2Y.</summary>
+    public int FeatureLength => Basis.FeatureLength(FeatureCount);
+
+    /// <summary>√β, the scale applied to states before projecting.</summary>
+    public float ProjectionScale => MathF.Sqrt((float)Options.Beta);
+
+    /// <summary>Rows per block of Ω.</summary>
+    public int BlockSize { get; }
+
+    /// <summary>Number of blocks covering the Y rows.</summary>
+    public int BlockCount { get; }
+
+    /// <summary>Whether Ω is held in memory.</summary>
+    public bool IsCached => cachedBlocks is not null;
+
+    /// <summary>First row and row count of block <paramref name="block"/>.</summary>
+    public (int Start, int Rows) BlockRange(int block)
+    {
+        var start = block * BlockSize;
+        return (start, Math.Min(BlockSize, FeatureCount - start));
+    }
+
+    /// <summary>Rows of block <paramref name="block"/> of Ω: the cached block, or regenerated into <paramref name="buffer"/> (BlockSize×D floats at least).</summary>
+    public ReadOnlySpan<float> Block(int block, Span<float> buffer)
+    {
+        if (cachedBlocks is not null)
+            return cachedBlocks[block];
+        var (start, rows) = BlockRange(block);
+        var target = buffer[..(rows * Dimension)];
+        Projection.FillRows(start, rows, target);
+        return target;
+    }
+
+    /// <summary>Phases b_α of a block (empty when the basis uses none).</summary>
+    public ReadOnlySpan<float> Offsets(int block)
+    {
+        if (offsets.Length == 0)
+            return default;
+        var (start, rows) = BlockRange(block);
+        return offsets.AsSpan(start, rows);
+    }
+
+    /// <summary>Writes φ(√β·x) for one state (length <see cref="FeatureLength"/>).</summary>
+    public void Map(ReadOnlySpan<float> state, Span<float> features)
+    {
+        Guard.Length(state.Length, Dimension, nameof(state), "Dimension");
+        Guard.Length(features.Length, FeatureLength, nameof(features), "FeatureLength");
+        var buffer = IsCached ? null : ArrayPool<float>.Shared.Rent(BlockSize * Dimension);
+        var projections = ArrayPool<float>.Shared.Rent(BlockSize);
+        try
+        {
+            var squaredNorm = (float)Options.Beta * TensorPrimitives.Dot(state, state);
+            for (var b = 0; b < BlockCount; b++)
+            {
+                var (start, rows) = BlockRange(b);
+                var s = projections.AsSpan(0, rows);
+                Project(Block(b, buffer), Offsets(b), state, s);
+                Basis.Map(s, squaredNorm, FeatureCount, features.Slice(start, rows), SecondPart(features, start, rows));
+            }
+        }
+        finally
+        {
+            if (buffer is not null)
+                ArrayPool<float>.Shared.Return(buffer);
+            ArrayPool<float>.Shared.Return(projections);
+        }
+    }
+
+    /// <summary>
+    /// T += sign·Σ φ(√β·ξ) over the given patterns (and R += sign·Σ φ(√β·ξ)·ξᵀ when
+    /// <paramref name="linearAttention"/> is not empty). Parallel over blocks of features; each
+    /// feature sums the patterns in their given order, so the result does not depend on thread count.
+    /// </summary>
+    public void Accumulate(ReadOnlyMemory<float> patterns, int rows, double sign, double[] memory, float[]? linearAttention)
+    {
+        var d = Dimension;
+        Parallel.For(0, BlockCount, b =>
+        {
+            var (start, blockRows) = BlockRange(b);
+            var buffer = IsCached ? null : ArrayPool<float>.Shared.Rent(blockRows * d);
+            var scratch = ArrayPool<float>.Shared.Rent(3 * blockRows);
+            try
+            {
+                var omega = Block(b, buffer);
+                var s = scratch.AsSpan(0, blockRows);
+                var first = scratch.AsSpan(blockRows, blockRows);
+                var second = scratch.AsSpan(2 * blockRows, Basis.Parts == 2 ? blockRows : 0);
+                for (var p = 0; p < rows; p++)
+                {
+                    var pattern = patterns.Span.Slice(p * d, d);
+                    Project(omega, Offsets(b), pattern, s);
+                    Basis.Map(s, (float)Options.Beta * TensorPrimitives.Dot(pattern, pattern), FeatureCount, first, second);
+                    AddScaled(memory.AsSpan(start, blockRows), first, sign);
+                    if (Basis.Parts == 2)
+                        AddScaled(memory.AsSpan(FeatureCount + start, blockRows), second, sign);
+                    if (linearAttention is null)
+                        continue;
+                    for (var i = 0; i < blockRows; i++)
+                    {
+                        OuterRow(linearAttention, start + i, first[i], sign, pattern);
+                        if (Basis.Parts == 2)
+                            OuterRow(linearAttention, FeatureCount + start + i, second[i], sign, pattern);
+                    }
+                }
+            }
+            finally
+            {
+                if (buffer is not null)
+                    ArrayPool<float>.Shared.Return(buffer);
+                ArrayPool<float>.Shared.Return(scratch);
+            }
+        });
+    }
+
+    /// <summary>The slice of the second part of a feature vector for rows [start, start + rows); empty for one-part bases.</summary>
+    public Span<float> SecondPart(Span<float> features, int start, int rows)
+        => Basis.Parts == 2 ? features.Slice(FeatureCount + start, rows) : default;
+
+    // s_α = √β·⟨ω_α, x⟩ + b_α
+    private void Project(ReadOnlySpan<float> omega, ReadOnlySpan<float> blockOffsets, ReadOnlySpan<float> state, Span<float> projections)
+    {
+        var d = Dimension;
+        var scale = ProjectionScale;
+        for (var i = 0; i < projections.Length; i++)
+            projections[i] = scale * TensorPrimitives.Dot(omega.Slice(i * d, d), state);
+        if (!blockOffsets.IsEmpty)
+            TensorPrimitives.Add(projections, blockOffsets, projections);
+    }
+
+    private static void AddScaled(Span<double> target, ReadOnlySpan<float> values, double sign)
+    {
+        for (var i = 0; i < values.Length; i++)
+            target[i] += sign * values[i];
+    }
+
+    private void OuterRow(float[] linearAttention, int feature, float value, double sign, ReadOnlySpan<float> pattern)
+    {
+        var row = linearAttention.AsSpan(feature * Dimension, Dimension);
+        TensorPrimitives.MultiplyAdd(pattern, (float)(sign * value), row, row);
+    }
+}

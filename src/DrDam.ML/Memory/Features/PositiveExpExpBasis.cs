@@ -1,0 +1,45 @@
+using System.Numerics.Tensors;
+
+namespace DrDam.ML.Memory.Features;
+
+/// <summary>
+/// φ(z) = (1/√(2Y))·[exp(s − ‖z‖²), exp(−s − ‖z‖²)];
+/// u = φ⁺ ⊙ T⁺ − φ⁻ ⊙ T⁻ and c = −2⟨φ,T⟩.
+/// </summary>
+public sealed class PositiveExpExpBasis : FeatureBasis
+{
+    internal static readonly PositiveExpExpBasis Instance = new();
+
+    private PositiveExpExpBasis() { }
+
+    /// <inheritdoc/>
+    public override FeatureBasisKind Kind => FeatureBasisKind.PositiveExpExp;
+
+    /// <inheritdoc/>
+    public override int Parts => 2;
+
+    /// <inheritdoc/>
+    public override void Map(ReadOnlySpan<float> projections, float squaredNorm, int featureCount, Span<float> first, Span<float> second)
+    {
+        var shift = -squaredNorm - 0.5f * MathF.Log(2f * featureCount);
+        TensorPrimitives.Add(projections, shift, first);
+        TensorPrimitives.Exp(first, first);
+        TensorPrimitives.Negate(projections, second);
+        TensorPrimitives.Add(second, shift, second);
+        TensorPrimitives.Exp(second, second);
+    }
+
+    /// <inheritdoc/>
+    public override (double Inner, double SelfCoefficient) Backward(
+        ReadOnlySpan<float> projections, float squaredNorm, int featureCount,
+        ReadOnlySpan<float> memoryFirst, ReadOnlySpan<float> memorySecond,
+        Span<float> first, Span<float> second, Span<float> u)
+    {
+        Map(projections, squaredNorm, featureCount, first, second);
+        var inner = (double)TensorPrimitives.Dot(first, memoryFirst) + TensorPrimitives.Dot(second, memorySecond);
+        TensorPrimitives.Multiply(second, memorySecond, u);
+        TensorPrimitives.Negate<float>(u, u);
+        TensorPrimitives.MultiplyAdd(first, memoryFirst, u, u);
+        return (inner, -2 * inner);
+    }
+}

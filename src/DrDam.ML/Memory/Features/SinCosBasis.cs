@@ -1,0 +1,41 @@
+using System.Numerics.Tensors;
+
+namespace DrDam.ML.Memory.Features;
+
+/// <summary>φ(z) = (1/√Y)·[cos s, sin s]; u = (1/√Y)·(−sin s ⊙ T^cos + cos s ⊙ T^sin), c = 0.</summary>
+public sealed class SinCosBasis : FeatureBasis
+{
+    internal static readonly SinCosBasis Instance = new();
+
+    private SinCosBasis() { }
+
+    /// <inheritdoc/>
+    public override FeatureBasisKind Kind => FeatureBasisKind.SinCos;
+
+    /// <inheritdoc/>
+    public override int Parts => 2;
+
+    /// <inheritdoc/>
+    public override void Map(ReadOnlySpan<float> projections, float squaredNorm, int featureCount, Span<float> first, Span<float> second)
+    {
+        var scale = 1f / MathF.Sqrt(featureCount);
+        TensorPrimitives.SinCos(projections, second, first);
+        TensorPrimitives.Multiply(first, scale, first);
+        TensorPrimitives.Multiply(second, scale, second);
+    }
+
+    /// <inheritdoc/>
+    public override (double Inner, double SelfCoefficient) Backward(
+        ReadOnlySpan<float> projections, float squaredNorm, int featureCount,
+        ReadOnlySpan<float> memoryFirst, ReadOnlySpan<float> memorySecond,
+        Span<float> first, Span<float> second, Span<float> u)
+    {
+        Map(projections, squaredNorm, featureCount, first, second);
+        var inner = (double)TensorPrimitives.Dot(first, memoryFirst) + TensorPrimitives.Dot(second, memorySecond);
+        // φ is already scaled by 1/√Y: u = cos·T^sin − sin·T^cos.
+        TensorPrimitives.Multiply(second, memoryFirst, u);
+        TensorPrimitives.Negate<float>(u, u);
+        TensorPrimitives.MultiplyAdd(first, memorySecond, u, u);
+        return (inner, 0);
+    }
+}

@@ -1,0 +1,98 @@
+using System.Numerics.Tensors;
+using DrDam.ML.Memory.Energies;
+
+namespace DrDam.ML.Memory;
+
+/// <summary>
+/// MrDAM: the K×D matrix Ξ of stored patterns with an exact energy (MATH.md §1). Memory O(KD),
+/// one descent step O(KD) per query.
+/// </summary>
+public sealed class MemoryMatrix : IAssociativeMemory
+{
+    private float[] patterns;
+    private float[] squaredNorms;
+    private int count;
+
+    /// <summary>Creates an empty memory for <paramref name="dimension"/>-dimensional patterns.</summary>
+    public MemoryMatrix(int dimension, MemoryMatrixOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Dimension = Guard.Positive(dimension, nameof(dimension));
+        Options = options;
+        Energy = MemoryMatrixEnergy.Create(options.Energy, options.Beta, options.Epsilon);
+        patterns = [];
+        squaredNorms = [];
+    }
+
+    /// <inheritdoc/>
+    public int Dimension { get; }
+
+    /// <inheritdoc/>
+    public long Count => count;
+
+    /// <inheritdoc/>
+    public double Beta => Options.Beta;
+
+    /// <inheritdoc/>
+    public long Version { get; private set; }
+
+    /// <summary>The hyper-parameters.</summary>
+    public MemoryMatrixOptions Options { get; }
+
+    /// <summary>The energy the memory descends.</summary>
+    public MemoryMatrixEnergy Energy { get; }
+
+    /// <summary>Ξ, row-major K×D.</summary>
+    public ReadOnlySpan<float> Patterns => patterns.AsSpan(0, count * Dimension);
+
+    /// <summary>‖ξ^μ‖² for every stored pattern.</summary>
+    public ReadOnlySpan<float> SquaredNorms => squaredNorms.AsSpan(0, count);
+
+    /// <summary>Pattern μ.</summary>
+    public ReadOnlySpan<float> this[int index]
+    {
+        get
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(index);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, count);
+            return patterns.AsSpan(index * Dimension, Dimension);
+        }
+    }
+
+    /// <summary>Stores one pattern.</summary>
+    public void Add(ReadOnlySpan<float> pattern) => AddRange(pattern, 1);
+
+    /// <summary>Stores <paramref name="rows"/> patterns given row-major.</summary>
+    public void AddRange(ReadOnlySpan<float> rowMajorPatterns, int rows)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        Guard.Length(rowMajorPatterns.Length, rows * Dimension, "patterns", $"rows×Dimension ({rows}×{Dimension})");
+        Guard.Finite(rowMajorPatterns, Dimension, "patterns");
+        EnsureCapacity(count + rows);
+        rowMajorPatterns.CopyTo(patterns.AsSpan(count * Dimension));
+        for (var i = 0; i < rows; i++)
+            squaredNorms[count + i] = TensorPrimitives.Dot(rowMajorPatterns.Slice(i * Dimension, Dimension), rowMajorPatterns.Slice(i * Dimension, Dimension));
+        count += rows;
+        Version++;
+    }
+
+    /// <summary>Removes pattern μ; later patterns move up one index.</summary>
+    public void RemoveAt(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, count);
+        patterns.AsSpan((index + 1) * Dimension, (count - index - 1) * Dimension).CopyTo(patterns.AsSpan(index * Dimension));
+        squaredNorms.AsSpan(index + 1, count - index - 1).CopyTo(squaredNorms.AsSpan(index));
+        count--;
+        Version++;
+    }
+
+    private void EnsureCapacity(int rows)
+    {
+        if (rows <= squaredNorms.Length)
+            return;
+        var capacity = Math.Max(rows, Math.Max(4, 2 * squaredNorms.Length));
+        Array.Resize(ref patterns, capacity * Dimension);
+        Array.Resize(ref squaredNorms, capacity);
+    }
+}
