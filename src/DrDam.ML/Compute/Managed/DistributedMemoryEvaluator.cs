@@ -19,7 +19,8 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
     private readonly float[] zSquaredNorms;
     private readonly double[] inner, selfCoefficients;
     private readonly int blockSize;
-    private int currentBlock;
+    private readonly ChunkedLoop backward, regenerate;
+    private int currentBlock, regenerateStart;
 
     public DistributedMemoryEvaluator(DistributedMemory memory, int maxBatch) : base(memory, maxBatch)
     {
@@ -44,6 +45,8 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
         zSquaredNorms = new float[maxBatch];
         inner = new double[maxBatch];
         selfCoefficients = new double[maxBatch];
+        backward = new ChunkedLoop(Backward);
+        regenerate = new ChunkedLoop(RegenerateRows);
     }
 
     private static float[] Pinned(int length) => GC.AllocateUninitializedArray<float>(length, pinned: true);
@@ -67,7 +70,7 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
             fixed (float* pz = z, ps = projections, pu = u, pg = accumulated, po = features.IsCached ? features.Block(b, default) : omega)
             {
                 Sgemm.Multiply(pz, d, po, d, transposeB: true, ps, n, rows, n, d, accumulate: false);
-                ForChunks(rows, Backward);
+                backward.Run(rows);
                 if (!linear)
                     Sgemm.Multiply(pu, n, po, d, transposeB: false, pg, d, rows, d, n, accumulate: b > 0);
             }
@@ -139,6 +142,10 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
             projection.FillRows(start, n, omega.AsSpan(0, n * d));
             return;
         }
-        ForChunks(n, (from, to) => projection.FillRows(start + from, to - from, omega.AsSpan(from * d, (to - from) * d)));
+        regenerateStart = start;
+        regenerate.Run(n);
     }
+
+    private void RegenerateRows(int from, int to)
+        => features.Projection.FillRows(regenerateStart + from, to - from, omega.AsSpan(from * Dimension, (to - from) * Dimension));
 }

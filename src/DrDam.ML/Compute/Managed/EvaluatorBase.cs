@@ -36,16 +36,4 @@ internal abstract class EvaluatorBase(IAssociativeMemory memory, int maxBatch) :
     protected abstract void EvaluateCore(ReadOnlySpan<float> states, int rows, Span<double> energies, Span<float> gradients);
 
     public virtual void Dispose() { }
-
-    /// <summary>Runs <paramref name="body"/> over [0, count) in contiguous chunks, one per core.</summary>
-    protected static void ForChunks(int count, Action<int, int> body)
-    {
-        var chunks = Math.Min(Environment.ProcessorCount, count);
-        if (chunks <= 1)
-        {
-            body(0, count);
-            return;
-        }
-        Parallel.For(0, chunks, c => body(c * count / chunks, (c + 1) * count / chunks));
-    }
 }

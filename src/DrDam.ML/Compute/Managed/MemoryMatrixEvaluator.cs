@@ -13,6 +13,7 @@ internal sealed unsafe class MemoryMatrixEvaluator : EvaluatorBase
     private readonly int count;
     private readonly float[] states, scores, weighted, squaredNorms, selfCoefficients;
     private readonly double[] energies;
+    private readonly ChunkedLoop weigh;
 
     public MemoryMatrixEvaluator(MemoryMatrix memory, int maxBatch) : base(memory, maxBatch)
     {
@@ -24,6 +25,7 @@ internal sealed unsafe class MemoryMatrixEvaluator : EvaluatorBase
         squaredNorms = new float[maxBatch];
         selfCoefficients = new float[maxBatch];
         energies = new double[maxBatch];
+        weigh = new ChunkedLoop(Weigh);
     }
 
     protected override void EvaluateCore(ReadOnlySpan<float> input, int rows, Span<double> energyOut, Span<float> gradientOut)
@@ -33,7 +35,7 @@ internal sealed unsafe class MemoryMatrixEvaluator : EvaluatorBase
         fixed (float* x = states, s = scores, m = weighted, xi = memory.Patterns)
         {
             Sgemm.Multiply(x, d, xi, d, transposeB: true, s, count, rows, count, d, accumulate: false);
-            ForChunks(rows, Weigh);
+            weigh.Run(rows);
             Sgemm.Multiply(s, count, xi, d, transposeB: false, m, d, rows, d, count, accumulate: false);
         }
         energies.AsSpan(0, rows).CopyTo(energyOut);

@@ -31,16 +31,25 @@ internal static unsafe class Sgemm
         }
         var tilesM = (m + MC - 1) / MC;
         var tilesN = (n + NC - 1) / NC;
-        var job = new Job((nint)a, lda, (nint)b, ldb, transposeB, (nint)c, ldc, m, n, k, accumulate, tilesN);
-        if (tilesM * tilesN == 1)
-            job.Run(0);
-        else
-            Parallel.For(0, tilesM * tilesN, job.Run);
+        var job = callerJob ??= new Job();
+        job.A = a;
+        job.B = b;
+        job.C = c;
+        (job.Lda, job.Ldb, job.TransposeB, job.Ldc) = (lda, ldb, transposeB, ldc);
+        (job.M, job.N, job.K, job.Accumulate, job.TilesN) = (m, n, k, accumulate, tilesN);
+        WorkerPool.For(tilesM * tilesN, job);
     }
 
-    private sealed record Job(nint A, int Lda, nint B, int Ldb, bool TransposeB, nint C, int Ldc, int M, int N, int K, bool Accumulate, int TilesN)
+    [ThreadStatic] private static Job? callerJob;
+
+    // One product's arguments; reused by its calling thread, so a product allocates nothing.
+    private sealed class Job : IParallelWork
     {
-        public void Run(int tile)
+        public float* A, B, C;
+        public int Lda, Ldb, Ldc, M, N, K, TilesN;
+        public bool TransposeB, Accumulate;
+
+        public void Execute(int tile)
         {
             var ic = tile / TilesN * MC;
             var jc = tile % TilesN * NC;
@@ -53,8 +62,8 @@ internal static unsafe class Sgemm
                 for (var pc = 0; pc < K; pc += KC)
                 {
                     var kc = Math.Min(KC, K - pc);
-                    PackB((float*)B, Ldb, TransposeB, pc, jc, kc, nc, pb);
-                    PackA((float*)A + (long)ic * Lda + pc, Lda, mc, kc, pa);
+                    PackB(B, Ldb, TransposeB, pc, jc, kc, nc, pb);
+                    PackA(A + (long)ic * Lda + pc, Lda, mc, kc, pa);
                     var add = Accumulate || pc > 0;
                     for (var jr = 0; jr < nc; jr += NR)
                     {
@@ -62,7 +71,7 @@ internal static unsafe class Sgemm
                         for (var ir = 0; ir < mc; ir += MR)
                         {
                             var mr = Math.Min(MR, mc - ir);
-                            var tileC = (float*)C + (long)(ic + ir) * Ldc + jc + jr;
+                            var tileC = C + (long)(ic + ir) * Ldc + jc + jr;
                             Kernel(kc, pa + ir * kc, pb + jr * kc, tileC, Ldc, mr, nr, add);
                         }
                     }
