@@ -1,0 +1,31 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+
+namespace DrDam.ML.Samples.Data;
+
+/// <summary>Grey images from an IDX file (the MNIST / Fashion-MNIST format), gzip or raw.</summary>
+public sealed record IdxImages(int Count, int Height, int Width, byte[] Pixels)
+{
+    /// <summary>Pixels per image.</summary>
+    public int Dimension => Height * Width;
+
+    /// <summary>Reads the first <paramref name="count"/> images (all when null).</summary>
+    public static IdxImages Read(string path, int? count = null)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"IDX image file not found: {path}", path);
+        using var file = File.OpenRead(path);
+        using Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
+        Span<byte> header = stackalloc byte[16];
+        stream.ReadExactly(header);
+        if (BinaryPrimitives.ReadInt32BigEndian(header) != 0x803)
+            throw new InvalidDataException($"{path} is not an IDX image file (magic 0x{BinaryPrimitives.ReadInt32BigEndian(header):X}, expected 0x803).");
+        var available = BinaryPrimitives.ReadInt32BigEndian(header[4..]);
+        var height = BinaryPrimitives.ReadInt32BigEndian(header[8..]);
+        var width = BinaryPrimitives.ReadInt32BigEndian(header[12..]);
+        var n = Math.Min(count ?? available, available);
+        var pixels = new byte[n * height * width];
+        stream.ReadExactly(pixels);
+        return new IdxImages(n, height, width, pixels);
+    }
+}

@@ -1,0 +1,20 @@
+namespace DrDam.ML.Samples.Data;
+
+/// <summary>Locates the repository's embedded data/ folder from wherever the CLI runs.</summary>
+public static class SampleData
+{
+    /// <summary>The embedded Fashion-MNIST subset (1000 test images).</summary>
+    public static string FashionMnistImages => Find("fashion-mnist-t10k-1k-images-idx3-ubyte.gz");
+
+    private static string Find(string name)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "data", name);
+            if (File.Exists(candidate))
+                return candidate;
+        }
+        var local = Path.Combine(Directory.GetCurrentDirectory(), "data", name);
+        return File.Exists(local) ? local : throw new FileNotFoundException($"Embedded data file data/{name} not found above {AppContext.BaseDirectory}.");
+    }
+}
