@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
-using DrDam.ML.Memory;
 using DrDam.ML.Memory.Features;
+using DrDam.ML.Memory.Parallelism;
+using DrDam.ML.Memory;
 
 namespace DrDam.ML.Compute.Managed;
 

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using DrDam.ML.Memory.Parallelism;
 using DrDam.ML.Memory;
 
 namespace DrDam.ML.Compute.Managed;

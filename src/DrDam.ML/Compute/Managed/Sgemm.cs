@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using DrDam.ML.Memory.Parallelism;
 
 namespace DrDam.ML.Compute.Managed;
 

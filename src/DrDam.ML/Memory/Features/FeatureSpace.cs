@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using DrDam.ML.Memory.Parallelism;
 
 namespace DrDam.ML.Memory.Features;
 
@@ -12,6 +13,7 @@ public sealed class FeatureSpace
 {
     private readonly float[][]? cachedBlocks;
     private readonly float[] offsets;
+    private readonly Accumulation accumulation;
 
     /// <summary>Creates the feature map of a memory; a cached Ω is generated here (in parallel).</summary>
     public FeatureSpace(int dimension, DistributedMemoryOptions options)
@@ -22,6 +24,7 @@ public sealed class FeatureSpace
         Projection = new RandomProjection(dimension, options.FeatureCount, options.Seed, options.Orthogonal);
         BlockSize = Math.Min(options.ProjectionBlockSize, options.FeatureCount);
         BlockCount = (FeatureCount + BlockSize - 1) / BlockSize;
+        accumulation = new Accumulation(this);
         offsets = new float[Basis.UsesOffsets ? FeatureCount : 0];
         if (Basis.UsesOffsets)
             Projection.FillOffsets(0, FeatureCount, offsets);
@@ -123,38 +126,58 @@ public sealed class FeatureSpace
 
     /// <summary>
     /// T += sign·Σ φ(√β·ξ) over the given patterns (and R += sign·Σ φ(√β·ξ)·ξᵀ when
-    /// <paramref name="linearAttention"/> is not empty). Parallel over blocks of features; each
+    /// <paramref name="linearAttention"/> is not null). Parallel over blocks of features; each
     /// feature sums the patterns in their given order, so the result does not depend on thread count.
+    /// Not thread-safe: one call at a time per feature space (a memory is not mutated concurrently).
     /// </summary>
     public void Accumulate(ReadOnlyMemory<float> patterns, int rows, double sign, double[] memory, float[]? linearAttention)
     {
-        var d = Dimension;
-        Parallel.For(0, BlockCount, b =>
+        accumulation.Set(patterns, rows, sign, memory, linearAttention);
+        WorkerPool.For(BlockCount, accumulation);
+        accumulation.Set(default, 0, 0, null!, null); // drop references to the caller's arrays
+    }
+
+    // The work of one Accumulate call, reused so that a fit allocates nothing per call.
+    private sealed class Accumulation(FeatureSpace space) : IParallelWork
+    {
+        private ReadOnlyMemory<float> patterns;
+        private int rows;
+        private double sign;
+        private double[] memory = null!;
+        private float[]? linearAttention;
+
+        public void Set(ReadOnlyMemory<float> patterns, int rows, double sign, double[] memory, float[]? linearAttention)
+            => (this.patterns, this.rows, this.sign, this.memory, this.linearAttention) = (patterns, rows, sign, memory, linearAttention);
+
+        public void Execute(int block)
         {
-            var (start, blockRows) = BlockRange(b);
-            var buffer = IsCached ? null : ArrayPool<float>.Shared.Rent(blockRows * d);
+            var d = space.Dimension;
+            var y = space.FeatureCount;
+            var basis = space.Basis;
+            var (start, blockRows) = space.BlockRange(block);
+            var buffer = space.IsCached ? null : ArrayPool<float>.Shared.Rent(blockRows * d);
             var scratch = ArrayPool<float>.Shared.Rent(3 * blockRows);
             try
             {
-                var omega = Block(b, buffer);
+                var omega = space.Block(block, buffer);
                 var s = scratch.AsSpan(0, blockRows);
                 var first = scratch.AsSpan(blockRows, blockRows);
-                var second = scratch.AsSpan(2 * blockRows, Basis.Parts == 2 ? blockRows : 0);
+                var second = scratch.AsSpan(2 * blockRows, basis.Parts == 2 ? blockRows : 0);
                 for (var p = 0; p < rows; p++)
                 {
                     var pattern = patterns.Span.Slice(p * d, d);
-                    Project(omega, Offsets(b), pattern, s);
-                    Basis.Map(s, (float)Options.Beta * TensorPrimitives.Dot(pattern, pattern), FeatureCount, first, second);
+                    space.Project(omega, space.Offsets(block), pattern, s);
+                    basis.Map(s, (float)space.Options.Beta * TensorPrimitives.Dot(pattern, pattern), y, first, second);
                     AddScaled(memory.AsSpan(start, blockRows), first, sign);
-                    if (Basis.Parts == 2)
-                        AddScaled(memory.AsSpan(FeatureCount + start, blockRows), second, sign);
+                    if (basis.Parts == 2)
+                        AddScaled(memory.AsSpan(y + start, blockRows), second, sign);
                     if (linearAttention is null)
                         continue;
                     for (var i = 0; i < blockRows; i++)
                     {
-                        OuterRow(linearAttention, start + i, first[i], sign, pattern);
-                        if (Basis.Parts == 2)
-                            OuterRow(linearAttention, FeatureCount + start + i, second[i], sign, pattern);
+                        OuterRow(linearAttention, d, start + i, first[i], sign, pattern);
+                        if (basis.Parts == 2)
+                            OuterRow(linearAttention, d, y + start + i, second[i], sign, pattern);
                     }
                 }
             }
@@ -164,7 +187,20 @@ public sealed class FeatureSpace
                     ArrayPool<float>.Shared.Return(buffer);
                 ArrayPool<float>.Shared.Return(scratch);
             }
-        });
+        }
+
+        private static void AddScaled(Span<double> target, ReadOnlySpan<float> values, double sign)
+        {
+            for (var i = 0; i < values.Length; i++)
+                target[i] += sign * values[i];
+        }
+
+        // R[feature, :] += sign·φ_feature·ξ
+        private static void OuterRow(float[] linearAttention, int dimension, int feature, float value, double sign, ReadOnlySpan<float> pattern)
+        {
+            var row = linearAttention.AsSpan(feature * dimension, dimension);
+            TensorPrimitives.MultiplyAdd(pattern, (float)(sign * value), row, row);
+        }
     }
 
     /// <summary>The slice of the second part of a feature vector for rows [start, start + rows); empty for one-part bases.</summary>
@@ -180,17 +216,5 @@ public sealed class FeatureSpace
             projections[i] = scale * TensorPrimitives.Dot(omega.Slice(i * d, d), state);
         if (!blockOffsets.IsEmpty)
             TensorPrimitives.Add(projections, blockOffsets, projections);
-    }
-
-    private static void AddScaled(Span<double> target, ReadOnlySpan<float> values, double sign)
-    {
-        for (var i = 0; i < values.Length; i++)
-            target[i] += sign * values[i];
-    }
-
-    private void OuterRow(float[] linearAttention, int feature, float value, double sign, ReadOnlySpan<float> pattern)
-    {
-        var row = linearAttention.AsSpan(feature * Dimension, Dimension);
-        TensorPrimitives.MultiplyAdd(pattern, (float)(sign * value), row, row);
     }
 }

@@ -1,36 +1,36 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace DrDam.ML.Memory.Features;
 
 /// <summary>
 /// Rows of independent standard normal numbers, addressed by (seed, stream, row): row r is the same
 /// whichever thread asks for it and whatever was generated before (Box–Muller over Philox uniforms).
+/// The uniforms are exact integers on every path (AVX-512 or scalar); the transcendental functions
+/// of Box–Muller agree across processors to float rounding.
 /// </summary>
 public static class GaussianRows
 {
+    private const uint Tag = 0x44524441u;
+
     /// <summary>Fills <paramref name="destination"/> with row <paramref name="row"/> of the stream.</summary>
     public static void Fill(ulong seed, RandomStream stream, long row, Span<float> destination)
     {
         var pairs = (destination.Length + 1) / 2;
-        var rented = ArrayPool<float>.Shared.Rent(2 * pairs);
+        var padded = Groups(pairs) * 16;
+        var rented = ArrayPool<float>.Shared.Rent(2 * padded);
         try
         {
-            var radius = rented.AsSpan(0, pairs);
-            var angle = rented.AsSpan(pairs, pairs);
-            var rowLow = (uint)row;
-            var rowHigh = (uint)((ulong)row >> 32) | ((uint)stream << 24);
-            for (var j = 0; 2 * j < pairs; j++)
-            {
-                var (a, b, c, d) = Philox.Generate(seed, (uint)j, rowLow, rowHigh, 0x44524441u);
-                radius[2 * j] = Philox.ToUnitInterval(a);
-                angle[2 * j] = Philox.ToUnitInterval(b);
-                if (2 * j + 1 < pairs)
-                {
-                    radius[2 * j + 1] = Philox.ToUnitInterval(c);
-                    angle[2 * j + 1] = Philox.ToUnitInterval(d);
-                }
-            }
+            var radius = rented.AsSpan(0, padded);
+            var angle = rented.AsSpan(padded, padded);
+            if (Avx512DQ.IsSupported)
+                FillUniformsAvx512(seed, stream, row, radius, angle);
+            else
+                FillUniformsScalar(seed, stream, row, radius, angle);
+            radius = radius[..pairs];
+            angle = angle[..pairs];
             // r = √(−2 ln u₁), θ = 2π u₂; the row is [r cos θ | r sin θ] (first half cosines).
             TensorPrimitives.Log(radius, radius);
             TensorPrimitives.Multiply(radius, -2f, radius);
@@ -54,5 +54,71 @@ public static class GaussianRows
     {
         var (a, _, _, _) = Philox.Generate(seed, (uint)index, (uint)((ulong)index >> 32), (uint)stream << 24, 0x554E4946u);
         return Philox.ToUnitInterval(a);
+    }
+
+    private static int Groups(int pairs) => (pairs + 15) / 16;
+
+    private static uint RowHigh(RandomStream stream, long row) => (uint)((ulong)row >> 32) | ((uint)stream << 24);
+
+    // Philox call j (counter j, row, stream) gives four words a, b, c, d. Calls go in groups of 8:
+    // in group g, radius[16g + i] = a and radius[16g + 8 + i] = c of call 8g + i, angle likewise
+    // with b and d. Both paths below write exactly this layout.
+    internal static void FillUniformsScalar(ulong seed, RandomStream stream, long row, Span<float> radius, Span<float> angle)
+    {
+        var high = RowHigh(stream, row);
+        for (var j = 0; j < radius.Length / 2; j++)
+        {
+            var (a, b, c, d) = Philox.Generate(seed, (uint)j, (uint)row, high, Tag);
+            var at = j / 8 * 16 + j % 8;
+            radius[at] = Philox.ToUnitInterval(a);
+            radius[at + 8] = Philox.ToUnitInterval(c);
+            angle[at] = Philox.ToUnitInterval(b);
+            angle[at + 8] = Philox.ToUnitInterval(d);
+        }
+    }
+
+    internal static void FillUniformsAvx512(ulong seed, RandomStream stream, long row, Span<float> radius, Span<float> angle)
+    {
+        var low32 = Vector512.Create(0xFFFF_FFFFUL);
+        var m0 = Vector512.Create(0xD2511F53UL).AsUInt32();
+        var m1 = Vector512.Create(0xCD9E8D57UL).AsUInt32();
+        var lanes = Vector512.Create(0UL, 1, 2, 3, 4, 5, 6, 7);
+        var rowLow = Vector512.Create((ulong)(uint)row);
+        var rowHigh = Vector512.Create((ulong)RowHigh(stream, row));
+        var tag = Vector512.Create((ulong)Tag);
+        var unit = Vector512.Create(1f / (1 << 24));
+        for (var g = 0; g < radius.Length / 16; g++)
+        {
+            var c0 = lanes + Vector512.Create((ulong)(8 * g));
+            var c1 = rowLow;
+            var c2 = rowHigh;
+            var c3 = tag;
+            var k0 = (uint)seed;
+            var k1 = (uint)(seed >> 32);
+            for (var round = 0; round < 10; round++)
+            {
+                var p0 = Avx512F.Multiply(c0.AsUInt32(), m0);
+                var p1 = Avx512F.Multiply(c2.AsUInt32(), m1);
+                var n0 = Vector512.ShiftRightLogical(p1, 32) ^ c1 ^ Vector512.Create((ulong)k0);
+                var n2 = Vector512.ShiftRightLogical(p0, 32) ^ c3 ^ Vector512.Create((ulong)k1);
+                c0 = n0;
+                c1 = p1 & low32;
+                c2 = n2;
+                c3 = p0 & low32;
+                k0 += 0x9E3779B9;
+                k1 += 0xBB67AE85;
+            }
+            ToUnit(c0, c2, unit).CopyTo(radius.Slice(16 * g, 16));
+            ToUnit(c1, c3, unit).CopyTo(angle.Slice(16 * g, 16));
+        }
+    }
+
+    // ((x >> 8) + 1)·2⁻²⁴ for the eight words of each vector: exact, as in Philox.ToUnitInterval.
+    private static Vector512<float> ToUnit(Vector512<ulong> first, Vector512<ulong> second, Vector512<float> unit)
+    {
+        var one = Vector512<ulong>.One;
+        var low = Vector512.ConvertToDouble(Vector512.ShiftRightLogical(first, 8) + one);
+        var high = Vector512.ConvertToDouble(Vector512.ShiftRightLogical(second, 8) + one);
+        return Vector512.Narrow(low, high) * unit;
     }
 }

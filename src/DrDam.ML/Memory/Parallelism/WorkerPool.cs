@@ -1,6 +1,6 @@
 using System.Runtime.ExceptionServices;
 
-namespace DrDam.ML.Compute.Managed;
+namespace DrDam.ML.Memory.Parallelism;
 
 /// <summary>Work split into independent items 0..count−1, run by <see cref="WorkerPool.For"/>.</summary>
 internal interface IParallelWork
@@ -12,7 +12,8 @@ internal interface IParallelWork
 /// A fork–join pool with one dedicated thread per extra core, so that a descent step's parallel
 /// loops allocate nothing (Parallel.For allocates on every call). The caller takes part in the
 /// work; items are claimed with an atomic counter. One loop runs at a time: a loop started while
-/// another runs (another thread, or nested) executes inline on its caller, which is always correct.
+/// another runs (from another thread, or nested inside an item) executes inline on its caller,
+/// which is always correct.
 /// </summary>
 internal static class WorkerPool
 {
@@ -39,7 +40,7 @@ internal static class WorkerPool
     /// <summary>Runs work.Execute(i) for every i in [0, count), spread over the cores; returns when all are done.</summary>
     public static void For(int count, IParallelWork work)
     {
-        if (count <= 1 || Start.Length == 0 || !Gate.TryEnter())
+        if (count <= 1 || Start.Length == 0 || Gate.IsHeldByCurrentThread || !Gate.TryEnter())
         {
             for (var i = 0; i < count; i++)
                 work.Execute(i);

@@ -1,4 +1,4 @@
-namespace DrDam.ML.Compute.Managed;
+namespace DrDam.ML.Memory.Parallelism;
 
 /// <summary>
 /// A parallel loop over [0, count) in one contiguous chunk per core, built once with its body so
