@@ -25,13 +25,9 @@ public sealed class EpanechnikovEnergy : MemoryMatrixEnergy
     /// <inheritdoc/>
     public override (double Energy, float SelfCoefficient) Weigh(Span<float> dots, ReadOnlySpan<float> patternSquaredNorms, float squaredNorm)
     {
-        var halfBeta = (float)(Beta / 2);
-        TensorPrimitives.Multiply(dots, -2f, dots);
-        TensorPrimitives.Add(dots, patternSquaredNorms, dots);
-        TensorPrimitives.Add(dots, squaredNorm, dots);
-        TensorPrimitives.Max(dots, 0f, dots);
+        SquaredDistancesInPlace(dots, patternSquaredNorms, squaredNorm);
         // w_μ = max(0, 1 − β/2·‖x−ξ‖²)
-        TensorPrimitives.Multiply(dots, -halfBeta, dots);
+        TensorPrimitives.Multiply(dots, (float)(-Beta / 2), dots);
         TensorPrimitives.Add(dots, 1f, dots);
         TensorPrimitives.Max(dots, 0f, dots);
         var total = Epsilon + TensorPrimitives.Sum<float>(dots);

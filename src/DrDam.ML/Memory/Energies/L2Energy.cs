@@ -11,13 +11,8 @@ public sealed class L2Energy(double beta) : MemoryMatrixEnergy(beta)
     /// <inheritdoc/>
     public override (double Energy, float SelfCoefficient) Weigh(Span<float> dots, ReadOnlySpan<float> patternSquaredNorms, float squaredNorm)
     {
-        // ‖x−ξ‖² = ‖x‖² − 2⟨x,ξ⟩ + ‖ξ‖², clipped at 0 against rounding.
-        var halfBeta = (float)(Beta / 2);
-        TensorPrimitives.Multiply(dots, -2f, dots);
-        TensorPrimitives.Add(dots, patternSquaredNorms, dots);
-        TensorPrimitives.Add(dots, squaredNorm, dots);
-        TensorPrimitives.Max(dots, 0f, dots);
-        TensorPrimitives.Multiply(dots, -halfBeta, dots);
+        SquaredDistancesInPlace(dots, patternSquaredNorms, squaredNorm);
+        TensorPrimitives.Multiply(dots, (float)(-Beta / 2), dots);
         return (-SoftmaxInPlace(dots) / Beta, 1f);
     }
 }

@@ -34,6 +34,15 @@ public abstract class MemoryMatrixEnergy
         TensorPrimitives.Subtract(gradient, weightedPatterns, gradient);
     }
 
+    /// <summary>Turns dot products into ‖x−ξ‖² = ‖x‖² − 2⟨x,ξ⟩ + ‖ξ‖² in place, clipped at 0 against rounding.</summary>
+    protected static void SquaredDistancesInPlace(Span<float> dots, ReadOnlySpan<float> patternSquaredNorms, float squaredNorm)
+    {
+        TensorPrimitives.Multiply(dots, -2f, dots);
+        TensorPrimitives.Add(dots, patternSquaredNorms, dots);
+        TensorPrimitives.Add(dots, squaredNorm, dots);
+        TensorPrimitives.Max(dots, 0f, dots);
+    }
+
     /// <summary>Softmax of <paramref name="logits"/> in place; returns log Σ exp(logits), computed stably.</summary>
     protected static double SoftmaxInPlace(Span<float> logits)
     {
