@@ -14,10 +14,17 @@ public sealed class DistributedMemory : IAssociativeMemory
 
     /// <summary>Creates an empty memory for <paramref name="dimension"/>-dimensional patterns.</summary>
     public DistributedMemory(int dimension, DistributedMemoryOptions options)
+        : this(new FeatureSpace(Guard.Positive(dimension, nameof(dimension)), options ?? throw new ArgumentNullException(nameof(options))))
     {
-        ArgumentNullException.ThrowIfNull(options);
-        Guard.Positive(dimension, nameof(dimension));
-        Features = new FeatureSpace(dimension, options);
+    }
+
+    /// <summary>Creates an empty memory over an existing feature map (sharing its Ω and phases).</summary>
+    public DistributedMemory(FeatureSpace features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        var options = features.Options;
+        var dimension = features.Dimension;
+        Features = features;
         memory = new double[Features.FeatureLength];
         if (options.LinearAttention)
         {
@@ -50,6 +57,14 @@ public sealed class DistributedMemory : IAssociativeMemory
 
     /// <summary>R = Σ_μ φ(√β·ξ^μ)·ξ^μᵀ, FeatureLength×D row-major; empty unless <see cref="DistributedMemoryOptions.LinearAttention"/>.</summary>
     public ReadOnlySpan<float> LinearAttentionMemory => linearAttention;
+
+    /// <summary>An independent copy of T (and R) sharing this memory's feature map, so a cached Ω is not regenerated.</summary>
+    public DistributedMemory Clone()
+    {
+        var copy = new DistributedMemory(Features);
+        copy.Restore(memory, linearAttention, Count);
+        return copy;
+    }
 
     /// <summary>Stores one pattern: T += φ(√β·ξ).</summary>
     public void Add(ReadOnlySpan<float> pattern) => AddRange(pattern.ToArray(), 1);

@@ -59,6 +59,44 @@ public sealed class MemoryMatrix : IAssociativeMemory
         }
     }
 
+    /// <summary>An independent copy (same options, same patterns).</summary>
+    public MemoryMatrix Clone()
+    {
+        var copy = new MemoryMatrix(Dimension, Options);
+        copy.AddRange(Patterns, count);
+        return copy;
+    }
+
+    /// <summary>
+    /// The memory that dominates the energy at <paramref name="state"/>: the index μ of the largest
+    /// weight w_μ (the softmax probability p_μ for L2, Dot and CosineDot; the normalised kernel for
+    /// Epanechnikov) and that weight.
+    /// </summary>
+    /// <param name="state">A state of length D.</param>
+    /// <param name="scratch">K floats of working space.</param>
+    public (int Index, float Weight) Dominant(ReadOnlySpan<float> state, Span<float> scratch)
+    {
+        Guard.Length(state.Length, Dimension, nameof(state), "Dimension");
+        if (count == 0)
+            throw new InvalidOperationException("The memory holds no patterns.");
+        var weights = scratch[..count];
+        for (var mu = 0; mu < count; mu++)
+            weights[mu] = TensorPrimitives.Dot(state, this[mu]);
+        var squaredNorm = TensorPrimitives.Dot(state, state);
+        Energy.Weigh(weights, SquaredNorms, squaredNorm);
+        if (Energy.Kind == EnergyKind.Epanechnikov)
+        {
+            // Its weights are 1/(ε+S) inside the support: rank by the kernel itself.
+            for (var mu = 0; mu < count; mu++)
+            {
+                var d2 = squaredNorm - 2 * TensorPrimitives.Dot(state, this[mu]) + SquaredNorms[mu];
+                weights[mu] = weights[mu] > 0 ? Math.Max(0, 1 - (float)(Beta / 2) * d2) * weights[mu] : 0;
+            }
+        }
+        var index = TensorPrimitives.IndexOfMax<float>(weights);
+        return (index, weights[index]);
+    }
+
     /// <summary>Stores one pattern.</summary>
     public void Add(ReadOnlySpan<float> pattern) => AddRange(pattern, 1);
 

@@ -9,4 +9,8 @@ public enum RandomStream : uint
     Offset = 1,
     /// <summary>The chi-distributed row norms of orthogonal random features.</summary>
     OrthogonalNorm = 2,
+    /// <summary>Which pixels an occlusion hides (ML.NET evaluation transform).</summary>
+    Occlusion = 3,
+    /// <summary>The noise an evaluation transform adds.</summary>
+    Noise = 4,
 }

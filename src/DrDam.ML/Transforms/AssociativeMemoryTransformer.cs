@@ -1,0 +1,189 @@
+using DrDam.ML.Memory;
+using DrDam.ML.Memory.Dynamics;
+using DrDam.ML.Memory.Persistence;
+using DrDam.ML.Transforms;
+using DrDam.ML.Transforms.Plumbing;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+
+[assembly: LoadableClass(typeof(AssociativeMemoryTransformer), null, typeof(SignatureLoadModel),
+    "DrDam associative memory", AssociativeMemoryTransformer.LoaderSignature)]
+
+namespace DrDam.ML.Transforms;
+
+/// <summary>
+/// A fitted memory store that retrieves: for each row, the query column descends the memory's energy
+/// (clamping the coordinates the mask marks as known) and the retrieved vector, its energy, steps,
+/// convergence and, for Matrix stores, the dominant memory are added as columns (see
+/// <see cref="RetrievalColumns"/>). Rows are processed lazily in batches of <see cref="BatchSize"/>.
+/// Immutable: <see cref="WithRetrieval"/>, <see cref="AddRows"/> and <see cref="Merge"/> return new
+/// transformers. Saved by <c>mlContext.Model.Save</c> with the memory itself (for DrDAM: T, the
+/// hyper-parameters and the seed; never Ω nor the patterns).
+/// </summary>
+public sealed class AssociativeMemoryTransformer : ITransformer
+{
+    internal const string LoaderSignature = "DrDamMemoryTransformer";
+    private const string ModelSignature = "DRDAMMEM";
+    private const string MemoryEntry = "Memory.bin";
+    private const string LabelsEntry = "Labels.bin";
+
+    internal AssociativeMemoryTransformer(StoredMemory store, RetrievalColumns columns, RetrievalOptions retrieval, int batchSize, string storeColumn, string? labelColumn)
+    {
+        Store = store;
+        Columns = columns;
+        Retrieval = retrieval;
+        BatchSize = batchSize > 0 ? batchSize : throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"batchSize must be > 0 (got {batchSize}).");
+        StoreColumn = storeColumn;
+        LabelColumn = labelColumn;
+    }
+
+    /// <summary>The memory and its labels.</summary>
+    public StoredMemory Store { get; }
+
+    /// <summary>The columns read and written.</summary>
+    public RetrievalColumns Columns { get; }
+
+    /// <summary>The descent settings.</summary>
+    public RetrievalOptions Retrieval { get; }
+
+    /// <summary>Rows retrieved together.</summary>
+    public int BatchSize { get; }
+
+    /// <summary>The column the store was fitted on (used by <see cref="AddRows"/>).</summary>
+    public string StoreColumn { get; }
+
+    /// <summary>The label column the store was fitted with, if any.</summary>
+    public string? LabelColumn { get; }
+
+    /// <inheritdoc/>
+    public bool IsRowToRowMapper => true;
+
+    /// <summary>
+    /// The same memory retrieving with other columns or settings, without refitting: e.g. a mask
+    /// column for inpainting, or more steps.
+    /// </summary>
+    public AssociativeMemoryTransformer WithRetrieval(string queryColumn, string? maskColumn = null, string? outputColumn = null,
+        RetrievalOptions? options = null, int? batchSize = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(queryColumn);
+        return new(Store, new RetrievalColumns(queryColumn, maskColumn, outputColumn ?? Columns.Output), options ?? Retrieval,
+            batchSize ?? BatchSize, StoreColumn, LabelColumn);
+    }
+
+    /// <summary>A new store holding this one's patterns plus the rows of <paramref name="data"/> (same store and label columns).</summary>
+    public AssociativeMemoryTransformer AddRows(IDataView data)
+    {
+        var memory = Store.Memory switch
+        {
+            MemoryMatrix matrix => (IAssociativeMemory)matrix.Clone(),
+            DistributedMemory distributed => distributed.Clone(),
+            _ => throw new InvalidOperationException($"Unknown memory type {Store.Memory.GetType().Name}."),
+        };
+        var labels = Store.Labels?.ToList();
+        MemoryStoreFit.Stream(data, StoreColumn, LabelColumn, memory, labels);
+        return new(new StoredMemory(memory, labels), Columns, Retrieval, BatchSize, StoreColumn, LabelColumn);
+    }
+
+    /// <summary>
+    /// A new store holding the patterns of both: T's add for Distributed stores built with the same
+    /// seed, β, basis, Y and dimension (a sharded fit); patterns (and labels) are appended for Matrix stores.
+    /// </summary>
+    /// <exception cref="ArgumentException">The two stores are of different kinds or incompatible settings.</exception>
+    public AssociativeMemoryTransformer Merge(AssociativeMemoryTransformer other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        IAssociativeMemory merged;
+        List<string>? labels = null;
+        switch (Store.Memory, other.Store.Memory)
+        {
+            case (DistributedMemory a, DistributedMemory b):
+                var copy = a.Clone();
+                copy.Merge(b);
+                merged = copy;
+                break;
+            case (MemoryMatrix a, MemoryMatrix b):
+                if (a.Dimension != b.Dimension || a.Options != b.Options)
+                    throw new ArgumentException($"Cannot merge Matrix stores with different dimension or options ({a.Dimension}, {a.Options} vs {b.Dimension}, {b.Options}).", nameof(other));
+                if ((Store.Labels is null) != (other.Store.Labels is null))
+                    throw new ArgumentException("Cannot merge a Matrix store that has labels with one that has none.", nameof(other));
+                var matrix = a.Clone();
+                matrix.AddRange(b.Patterns, (int)b.Count);
+                merged = matrix;
+                labels = Store.Labels?.Concat(other.Store.Labels!).ToList();
+                break;
+            default:
+                throw new ArgumentException($"Cannot merge a {Store.Memory.GetType().Name} store with a {other.Store.Memory.GetType().Name} store.", nameof(other));
+        }
+        return new(new StoredMemory(merged, labels), Columns, Retrieval, BatchSize, StoreColumn, LabelColumn);
+    }
+
+    /// <inheritdoc/>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Mapping(inputSchema).OutputSchema;
+
+    /// <inheritdoc/>
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return new BatchDataView(input, Mapping(input.Schema));
+    }
+
+    /// <inheritdoc/>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new BatchRowMapper(Mapping(inputSchema));
+
+    private RetrievalMapping Mapping(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        return new RetrievalMapping(inputSchema, Store, Columns, Retrieval, BatchSize);
+    }
+
+    void ICanSaveModel.Save(ModelSaveContext ctx)
+    {
+        ctx.CheckAtModel();
+        ctx.SetVersionInfo(ModelFormat.Version(ModelSignature, LoaderSignature));
+        ctx.SaveNonEmptyString(Columns.Query);
+        ctx.SaveStringOrNull(Columns.Mask);
+        ctx.SaveNonEmptyString(Columns.Output);
+        ctx.SaveNonEmptyString(StoreColumn);
+        ctx.SaveStringOrNull(LabelColumn);
+        ctx.Writer.Write(Retrieval.StepSize);
+        ctx.Writer.Write(Retrieval.MaxSteps);
+        ctx.Writer.Write(Retrieval.Tolerance);
+        ctx.Writer.Write(BatchSize);
+        ctx.SaveBinaryStream(MemoryEntry, writer => MemorySerializer.Write(writer.BaseStream, Store.Memory));
+        if (Store.Labels is { } labels)
+        {
+            ctx.SaveBinaryStream(LabelsEntry, writer =>
+            {
+                writer.Write(labels.Count);
+                foreach (var label in labels)
+                    writer.Write(label);
+            });
+        }
+    }
+
+    // Called by ML.NET's loader (the LoadableClass registration above).
+    private static AssociativeMemoryTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+    {
+        ctx.CheckAtModel(ModelFormat.Version(ModelSignature, LoaderSignature));
+        var columns = new RetrievalColumns(ctx.LoadNonEmptyString(), ctx.LoadStringOrNull(), ctx.LoadNonEmptyString());
+        var storeColumn = ctx.LoadNonEmptyString();
+        var labelColumn = ctx.LoadStringOrNull();
+        var retrieval = new RetrievalOptions { StepSize = ctx.Reader.ReadDouble(), MaxSteps = ctx.Reader.ReadInt32(), Tolerance = ctx.Reader.ReadDouble() };
+        var batchSize = ctx.Reader.ReadInt32();
+        IAssociativeMemory? memory = null;
+        if (!ctx.TryLoadBinaryStream(MemoryEntry, reader => memory = MemorySerializer.Read(reader.BaseStream)))
+            throw new InvalidDataException($"The model has no {MemoryEntry} entry for its associative memory: the file is incomplete.");
+        List<string>? labels = null;
+        ctx.TryLoadBinaryStream(LabelsEntry, reader =>
+        {
+            var count = reader.ReadInt32();
+            if (count != memory!.Count)
+                throw new InvalidDataException($"{LabelsEntry} holds {count} labels for {memory.Count} patterns.");
+            labels = new List<string>(count);
+            for (var i = 0; i < count; i++)
+                labels.Add(reader.ReadString());
+        });
+        return new(new StoredMemory(memory!, labels), columns, retrieval, batchSize, storeColumn, labelColumn);
+    }
+}

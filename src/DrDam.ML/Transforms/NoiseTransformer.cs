@@ -1,0 +1,87 @@
+using DrDam.ML.Transforms;
+using DrDam.ML.Transforms.Plumbing;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+
+[assembly: LoadableClass(typeof(NoiseTransformer), null, typeof(SignatureLoadModel),
+    "DrDam noise", NoiseTransformer.LoaderSignature)]
+
+namespace DrDam.ML.Transforms;
+
+/// <summary>Evaluation transform: adds seeded Gaussian, salt-and-pepper or bit-flip noise to a float vector.</summary>
+public sealed class NoiseTransformer : ITransformer
+{
+    internal const string LoaderSignature = "DrDamNoise";
+    private const string ModelSignature = "DRDAMNOI";
+
+    internal NoiseTransformer(string inputColumn, string outputColumn, NoiseOptions options)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(inputColumn);
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputColumn);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        (InputColumn, OutputColumn, Options) = (inputColumn, outputColumn, options);
+    }
+
+    /// <summary>The vector column read.</summary>
+    public string InputColumn { get; }
+
+    /// <summary>The noisy vector written.</summary>
+    public string OutputColumn { get; }
+
+    /// <summary>The noise.</summary>
+    public NoiseOptions Options { get; }
+
+    /// <inheritdoc/>
+    public bool IsRowToRowMapper => true;
+
+    /// <inheritdoc/>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Mapping(inputSchema).OutputSchema;
+
+    /// <inheritdoc/>
+    public IDataView Transform(IDataView input) => new BatchDataView(input ?? throw new ArgumentNullException(nameof(input)), Mapping(input.Schema));
+
+    /// <inheritdoc/>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new BatchRowMapper(Mapping(inputSchema));
+
+    internal SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        SchemaCheck.FloatVectorShape(SchemaCheck.FindShape(inputSchema, InputColumn, "Input"), "Input");
+        return SchemaCheck.With(inputSchema, [SchemaCheck.Vector(OutputColumn, NumberDataViewType.Single)]);
+    }
+
+    private NoiseMapping Mapping(DataViewSchema schema) => new(schema ?? throw new ArgumentNullException(nameof(schema)), InputColumn, OutputColumn, Options);
+
+    void ICanSaveModel.Save(ModelSaveContext ctx)
+    {
+        ctx.CheckAtModel();
+        ctx.SetVersionInfo(ModelFormat.Version(ModelSignature, LoaderSignature));
+        ctx.SaveNonEmptyString(InputColumn);
+        ctx.SaveNonEmptyString(OutputColumn);
+        var w = ctx.Writer;
+        w.Write((int)Options.Kind);
+        w.Write(Options.Amount);
+        w.Write(Options.Low);
+        w.Write(Options.High);
+        w.Write(Options.Clip);
+        w.Write(Options.Seed);
+    }
+
+    private static NoiseTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+    {
+        ctx.CheckAtModel(ModelFormat.Version(ModelSignature, LoaderSignature));
+        var (input, output) = (ctx.LoadNonEmptyString(), ctx.LoadNonEmptyString());
+        var r = ctx.Reader;
+        var options = new NoiseOptions
+        {
+            Kind = (NoiseKind)r.ReadInt32(),
+            Amount = r.ReadDouble(),
+            Low = r.ReadSingle(),
+            High = r.ReadSingle(),
+            Clip = r.ReadBoolean(),
+            Seed = r.ReadUInt64(),
+        };
+        return new NoiseTransformer(input, output, options);
+    }
+}

@@ -1,0 +1,77 @@
+using DrDam.ML.Memory;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace DrDam.ML.Transforms.Plumbing;
+
+/// <summary>Streams a column of an IDataView into a memory, one chunk of rows at a time (no K×D array for DrDAM).</summary>
+internal static class MemoryStoreFit
+{
+    private const int Chunk = 256;
+
+    public static void Stream(IDataView data, string column, string? labelColumn, IAssociativeMemory memory, List<string>? labels)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var d = memory.Dimension;
+        var source = SchemaCheck.Find(data.Schema, column, "Store");
+        SchemaCheck.FloatVector(source, "Store", d);
+        DataViewSchema.Column? label = labelColumn is null ? null : SchemaCheck.Find(data.Schema, labelColumn, "Label");
+        using var cursor = data.GetRowCursor(label is { } l ? [source, l] : [source]);
+        var getter = cursor.GetGetter<VBuffer<float>>(source);
+        var labelGetter = label is { } lc ? LabelGetter(cursor, lc) : null;
+        var chunk = new float[Chunk * d];
+        var buffer = default(VBuffer<float>);
+        var rows = 0;
+        while (cursor.MoveNext())
+        {
+            getter(ref buffer);
+            var row = chunk.AsSpan(rows * d, d);
+            buffer.CopyTo(row);
+            for (var i = 0; i < d; i++)
+            {
+                if (!float.IsFinite(row[i]))
+                    throw new InvalidDataException($"Column '{column}', row {cursor.Position}: coordinate {i} is {row[i]}; a memory stores finite values only.");
+            }
+            labels?.Add(labelGetter!());
+            if (++rows == Chunk)
+            {
+                Add(memory, chunk, rows);
+                rows = 0;
+            }
+        }
+        if (rows > 0)
+            Add(memory, chunk, rows);
+    }
+
+    private static void Add(IAssociativeMemory memory, float[] chunk, int rows)
+    {
+        var values = chunk.AsMemory(0, rows * memory.Dimension);
+        switch (memory)
+        {
+            case MemoryMatrix matrix: matrix.AddRange(values.Span, rows); break;
+            case DistributedMemory distributed: distributed.AddRange(values, rows); break;
+            default: throw new InvalidOperationException($"Unknown memory type {memory.GetType().Name}.");
+        }
+    }
+
+    // Labels of any scalar type are kept as text.
+    private static Func<string> LabelGetter(DataViewRow row, DataViewSchema.Column column)
+    {
+        if (column.Type is VectorDataViewType)
+            throw new ArgumentOutOfRangeException("inputSchema", $"Label column '{column.Name}' must be a scalar, but is {column.Type}.");
+        var method = typeof(MemoryStoreFit).GetMethod(nameof(TypedLabelGetter), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(column.Type.RawType);
+        return (Func<string>)method.Invoke(null, [row, column])!;
+    }
+
+    private static Func<string> TypedLabelGetter<T>(DataViewRow row, DataViewSchema.Column column)
+    {
+        var getter = row.GetGetter<T>(column);
+        T value = default!;
+        return () =>
+        {
+            getter(ref value);
+            return Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "";
+        };
+    }
+}

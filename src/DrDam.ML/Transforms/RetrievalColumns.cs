@@ -1,0 +1,31 @@
+namespace DrDam.ML.Transforms;
+
+/// <summary>
+/// The columns a retrieval reads and writes. Besides <see cref="Output"/> (the retrieved vector) it
+/// writes <c>Output + "Energy"</c> (double), <c>"Steps"</c> (int), <c>"Converged"</c> (bool), and for
+/// a Matrix store <c>"MemoryIndex"</c> (int, 0-based), <c>"MemoryWeight"</c> (float) and, when the
+/// store kept labels, <c>"MemoryLabel"</c> (text): the memory that dominates at the final state.
+/// </summary>
+/// <param name="Query">Input: the fixed-size float vector to retrieve from.</param>
+/// <param name="Mask">Optional input: a bool or float vector of the same size, true (non-zero) where a coordinate is known and clamped.</param>
+/// <param name="Output">Name of the retrieved vector.</param>
+public sealed record RetrievalColumns(string Query, string? Mask, string Output)
+{
+    /// <summary>Name of the energy column.</summary>
+    public string Energy => Output + "Energy";
+
+    /// <summary>Name of the steps column.</summary>
+    public string Steps => Output + "Steps";
+
+    /// <summary>Name of the converged column.</summary>
+    public string Converged => Output + "Converged";
+
+    /// <summary>Name of the dominant memory's index column (Matrix stores).</summary>
+    public string MemoryIndex => Output + "MemoryIndex";
+
+    /// <summary>Name of the dominant memory's weight column (Matrix stores).</summary>
+    public string MemoryWeight => Output + "MemoryWeight";
+
+    /// <summary>Name of the dominant memory's label column (Matrix stores with labels).</summary>
+    public string MemoryLabel => Output + "MemoryLabel";
+}

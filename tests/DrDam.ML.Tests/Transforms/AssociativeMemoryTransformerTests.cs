@@ -1,0 +1,178 @@
+using DrDam.ML.Memory;
+using DrDam.ML.Memory.Dynamics;
+using DrDam.ML.Memory.Features;
+using DrDam.ML.Transforms;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace DrDam.ML.Tests.Transforms;
+
+public class AssociativeMemoryTransformerTests
+{
+    private static double HiddenError(float[][] values, float[][] truth, bool[][] visible)
+    {
+        double sum = 0;
+        var n = 0;
+        for (var r = 0; r < values.Length; r++)
+            for (var i = 0; i < values[r].Length; i++)
+            {
+                if (visible[r][i])
+                    continue;
+                sum += Math.Pow(values[r][i] - truth[r][i], 2);
+                n++;
+            }
+        return sum / n;
+    }
+
+    /// <summary>
+    /// Tabular inpainting on iris: store the 120 training rows (scaled to [0, 1]), hide 30% of each test
+    /// row's features (seeded random, filled with the mid-range 0.5), retrieve at β = 20 with the
+    /// visible ones clamped. Measured: hidden-feature MSE 0.0246 (both representations, Y = 8000) against
+    /// 0.0755 for the occluded input and 0.0468 for filling with the training mean. Thresholds: below
+    /// 0.4× the occluded input's and 0.6× the mean-filled; the dominant memory's label is the true class
+    /// for ≥ 75% of the rows (measured 24/30: versicolor and virginica overlap once features are hidden). (Filling with 0 instead works at β ≤ 10 only: at β ≥ 20 the zero start
+    /// falls into the wrong memory, MSE 0.062–0.068.)
+    /// </summary>
+    [Theory]
+    [InlineData(MemoryRepresentation.Matrix)]
+    [InlineData(MemoryRepresentation.Distributed)]
+    public void IrisHiddenFeaturesAreRestored(MemoryRepresentation representation)
+    {
+        var ml = new MLContext(seed: 1);
+        var (train, test) = Iris.Load(ml);
+        var features = Iris.Features01(ml).Fit(train);
+        var store = ml.Transforms.AssociativeMemory.Store("Features", new MemoryStoreOptions
+        {
+            Representation = representation, Beta = 20, FeatureCount = 8000, Seed = 3,
+            LabelColumnName = representation == MemoryRepresentation.Matrix ? "Label" : null,
+        }).Fit(features.Transform(train));
+        var occlude = ml.Transforms.AssociativeMemory.Occlude("Features", "Occluded", "Visible", new OcclusionOptions { Kind = OcclusionKind.Random, Fraction = 0.3, Seed = 5, FillValue = 0.5f });
+        var retrieve = ml.Transforms.AssociativeMemory.Retrieve(store, "Occluded", "Visible", "Restored", new RetrievalOptions { StepSize = 0.1, MaxSteps = 500 });
+        var queries = features.Transform(test);
+        var result = retrieve.Transform(occlude.Fit(queries).Transform(queries));
+
+        var truth = Columns.Vectors(result, "Features");
+        var visible = Columns.Masks(result, "Visible");
+        Assert.Contains(visible.SelectMany(v => v), v => !v);
+        var occludedError = HiddenError(Columns.Vectors(result, "Occluded"), truth, visible);
+        var restoredError = HiddenError(Columns.Vectors(result, "Restored"), truth, visible);
+        var trainMean = Columns.Vectors(features.Transform(train), "Features").Aggregate(new double[4], (acc, v) => { for (var i = 0; i < 4; i++) acc[i] += v[i] / 120; return acc; });
+        var meanError = HiddenError(truth.Select(_ => trainMean.Select(m => (float)m).ToArray()).ToArray(), truth, visible);
+        Assert.True(restoredError < 0.4 * occludedError, $"restored MSE {restoredError}, occluded {occludedError}");
+        Assert.True(restoredError < 0.6 * meanError, $"restored MSE {restoredError}, mean-filled {meanError}");
+        var restored = Columns.Vectors(result, "Restored");
+        for (var r = 0; r < restored.Length; r++)
+            for (var i = 0; i < 4; i++)
+                if (visible[r][i])
+                    Assert.Equal(truth[r][i], restored[r][i]);
+        if (representation == MemoryRepresentation.Matrix)
+        {
+            var labels = Columns.Values<ReadOnlyMemory<char>>(result, "RestoredMemoryLabel").Select(m => m.ToString()).ToArray();
+            var actual = Columns.Values<ReadOnlyMemory<char>>(result, "Label").Select(m => m.ToString()).ToArray();
+            var correct = labels.Zip(actual).Count(p => p.First == p.Second);
+            Assert.True(correct >= 0.75 * labels.Length, $"{correct}/{labels.Length} labels right: {string.Join(',', labels.Take(5))} vs {string.Join(',', actual.Take(5))}");
+        }
+    }
+
+    [Fact]
+    public void PredictionEngineGivesTheBatchResults()
+    {
+        var ml = new MLContext(seed: 1);
+        var (train, test) = Iris.Load(ml);
+        var model = Iris.Features01(ml).Append(ml.Transforms.AssociativeMemory.Store("Features", new MemoryStoreOptions { Beta = 20, BatchSize = 7 })).Fit(train);
+        var batch = Columns.Vectors(model.Transform(test), "FeaturesRetrieved");
+        var engine = ml.Model.CreatePredictionEngine<Iris.Row, Retrieved>(model);
+        var rows = ml.Data.CreateEnumerable<Iris.Row>(test, reuseRowObject: false).ToList();
+        for (var i = 0; i < rows.Count; i++)
+            Assert.Equal(batch[i], engine.Predict(rows[i]).FeaturesRetrieved);
+    }
+
+    [Fact]
+    public void EightThreadsGiveTheSerialResults()
+    {
+        var ml = new MLContext(seed: 1);
+        var (train, test) = Iris.Load(ml);
+        var model = Iris.Features01(ml).Append(ml.Transforms.AssociativeMemory.Store("Features", new MemoryStoreOptions
+            { Representation = MemoryRepresentation.Distributed, Beta = 20, FeatureCount = 2000, BatchSize = 4 })).Fit(train);
+        var rows = ml.Data.CreateEnumerable<Iris.Row>(test, reuseRowObject: false).ToList();
+        var serial = Columns.Vectors(model.Transform(test), "FeaturesRetrieved");
+        var fromEngines = new float[8][][];
+        var fromCursors = new float[8][][];
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, t =>
+        {
+            var engine = ml.Model.CreatePredictionEngine<Iris.Row, Retrieved>(model);
+            fromEngines[t] = rows.Select(r => engine.Predict(r).FeaturesRetrieved).ToArray();
+            fromCursors[t] = Columns.Vectors(model.Transform(test), "FeaturesRetrieved");
+        });
+        for (var t = 0; t < 8; t++)
+        {
+            Assert.Equal(serial, fromEngines[t]);
+            Assert.Equal(serial, fromCursors[t]);
+        }
+    }
+
+    [Fact]
+    public void RetrievalSettingsChangeWithoutRefitting()
+    {
+        var ml = new MLContext(seed: 1);
+        var (train, test) = Iris.Load(ml);
+        var features = Iris.Features01(ml).Fit(train);
+        var store = ml.Transforms.AssociativeMemory.Store("Features", new MemoryStoreOptions { Beta = 20 }).Fit(features.Transform(train));
+        var queries = features.Transform(test);
+        var three = store.WithRetrieval("Features", options: new RetrievalOptions { MaxSteps = 3, Tolerance = 0 });
+        Assert.All(Columns.Values<int>(three.Transform(queries), "FeaturesRetrievedSteps"), s => Assert.Equal(3, s));
+        Assert.Same(store.Store, three.Store);
+        Assert.All(Columns.Values<int>(store.Transform(queries), "FeaturesRetrievedSteps"), s => Assert.NotEqual(3, s));
+    }
+
+    [Fact]
+    public void AddRowsAndShardMergeEqualOneFit()
+    {
+        var ml = new MLContext(seed: 1);
+        var (train, _) = Iris.Load(ml);
+        var data = Iris.Features01(ml).Fit(train).Transform(train);
+        var first = ml.Data.TakeRows(data, 60);
+        var rest = ml.Data.SkipRows(data, 60);
+        foreach (var representation in new[] { MemoryRepresentation.Matrix, MemoryRepresentation.Distributed })
+        {
+            var estimator = ml.Transforms.AssociativeMemory.Store("Features", new MemoryStoreOptions { Representation = representation, FeatureCount = 500, Seed = 9 });
+            var whole = estimator.Fit(data);
+            var merged = estimator.Fit(first).Merge(estimator.Fit(rest));
+            var grown = estimator.Fit(first).AddRows(rest);
+            Assert.Equal(120, merged.Store.Memory.Count);
+            Assert.Equal(120, grown.Store.Memory.Count);
+            var expected = Columns.Vectors(whole.Transform(data), "FeaturesRetrieved");
+            foreach (var other in new[] { merged, grown })
+            {
+                var actual = Columns.Vectors(other.Transform(data), "FeaturesRetrieved");
+                for (var r = 0; r < expected.Length; r++)
+                    for (var i = 0; i < expected[r].Length; i++)
+                        Assert.Equal(expected[r][i], actual[r][i], 1e-5);
+            }
+        }
+        var matrix = ml.Transforms.AssociativeMemory.Store("Features").Fit(data);
+        var distributed = ml.Transforms.AssociativeMemory.Store("Features", new MemoryStoreOptions { Representation = MemoryRepresentation.Distributed, FeatureCount = 100 }).Fit(data);
+        Assert.Throws<ArgumentException>(() => matrix.Merge(distributed));
+        var otherSeed = ml.Transforms.AssociativeMemory.Store("Features", new MemoryStoreOptions { Representation = MemoryRepresentation.Distributed, FeatureCount = 100, Seed = 1 }).Fit(data);
+        Assert.Contains("Seed", Assert.Throws<ArgumentException>(() => distributed.Merge(otherSeed)).Message);
+    }
+
+    [Fact]
+    public void DistributedFitKeepsNoPatterns()
+    {
+        var ml = new MLContext(seed: 1);
+        var (train, _) = Iris.Load(ml);
+        var data = Iris.Features01(ml).Fit(train).Transform(train);
+        var store = ml.Transforms.AssociativeMemory.Store("Features", new MemoryStoreOptions
+            { Representation = MemoryRepresentation.Distributed, FeatureCount = 300, ProjectionStorage = ProjectionStorage.OnDemand }).Fit(data);
+        var memory = Assert.IsType<DistributedMemory>(store.Store.Memory);
+        Assert.Equal(120, memory.Count);
+        Assert.Equal(600, memory.Memory.Length);
+        Assert.False(memory.Features.IsCached);
+    }
+
+    private sealed class Retrieved
+    {
+        [VectorType(4)] public float[] FeaturesRetrieved { get; set; } = [];
+    }
+}
