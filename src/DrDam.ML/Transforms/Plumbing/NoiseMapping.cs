@@ -20,7 +20,7 @@ internal sealed class NoiseMapping(DataViewSchema schema, string input, string o
             }
             return;
         }
-        // Two uniforms per coordinate: whether it is hit, and (salt and pepper) which way.
+        // One uniform u per coordinate: u ≤ p hits it; for salt and pepper, u ≤ p/2 picks Low (even odds).
         UniformRows.Fill(options.Seed, RandomStream.Noise, position, scratch);
         for (var i = 0; i < output.Length; i++)
         {

@@ -1,0 +1,167 @@
+using System.IO.Compression;
+using DrDam.ML.Memory.Dynamics;
+using DrDam.ML.Memory.Features;
+using DrDam.ML.Transforms;
+using Microsoft.ML;
+
+namespace DrDam.ML.Tests.Transforms;
+
+public sealed class ModelPersistenceTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("drdam-model-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    private static IEstimator<ITransformer> Pipeline(MLContext ml, MemoryStoreOptions options)
+        => Iris.Features01(ml)
+            .Append(ml.Transforms.AssociativeMemory.Occlude("Features", "Occluded", "Visible", new OcclusionOptions { Kind = OcclusionKind.Random, Fraction = 0.3, Seed = 4, FillValue = 0.5f }))
+            .Append(ml.Transforms.AssociativeMemory.AddNoise("Features", "Noisy", new NoiseOptions { Amount = 0.05, Seed = 2 }))
+            .Append(ml.Transforms.AssociativeMemory.Store("Features", options))
+            .Append(ml.Transforms.Concatenate("ForClustering", "FeaturesRetrieved", "Noisy"))
+            .Append(ml.Clustering.Trainers.KMeans("ForClustering", numberOfClusters: 3));
+
+    public static TheoryData<MemoryRepresentation, ProjectionStorage, bool> Stores => new()
+    {
+        { MemoryRepresentation.Matrix, ProjectionStorage.Cached, true },
+        { MemoryRepresentation.Distributed, ProjectionStorage.Cached, false },
+        { MemoryRepresentation.Distributed, ProjectionStorage.OnDemand, false },
+    };
+
+    /// <summary>
+    /// Concatenate → NormalizeMinMax → Occlude → AddNoise → Store → Concatenate → KMeans, saved, then
+    /// loaded and applied in a new process: every output column is bit-identical to this process's.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public void FreshProcessGivesBitIdenticalOutputs(MemoryRepresentation representation, ProjectionStorage storage, bool labels)
+    {
+        var ml = new MLContext(seed: 1);
+        var (train, test) = Iris.Load(ml);
+        var options = new MemoryStoreOptions
+        {
+            Representation = representation, Beta = 20, FeatureCount = 3000, ProjectionStorage = storage, Seed = 11,
+            LabelColumnName = labels ? "Label" : null, Retrieval = new RetrievalOptions { MaxSteps = 50 },
+        };
+        var model = Pipeline(ml, options).Fit(train);
+        var path = Path.Combine(folder, "model.zip");
+        ml.Model.Save(model, train.Schema, path);
+        var expected = Columns.All(model.Transform(test));
+        var actual = Columns.All(FreshProcess.Apply(ml, path, test, folder));
+        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+        foreach (var (name, values) in expected)
+            Assert.True(Equal(values, actual[name]), $"column {name} differs after loading in a fresh process");
+        Assert.Contains("Occluded", expected.Keys);
+        Assert.Contains("FeaturesRetrievedEnergy", expected.Keys);
+        Assert.Contains("Score", expected.Keys);
+    }
+
+    [Fact]
+    public void MaskedRetrievalTransformerRoundTripsInProcess()
+    {
+        var ml = new MLContext(seed: 1);
+        var (train, test) = Iris.Load(ml);
+        var features = Iris.Features01(ml).Fit(train);
+        var store = ml.Transforms.AssociativeMemory.Store("Features").Fit(features.Transform(train));
+        var retrieve = ml.Transforms.AssociativeMemory.Retrieve(store, "Occluded", "Visible", "Restored", new RetrievalOptions { StepSize = 0.2, MaxSteps = 40, Tolerance = 1e-7 }, batchSize: 5);
+        var queries = ml.Transforms.AssociativeMemory.Occlude("Features", "Occluded", "Visible").Fit(features.Transform(test)).Transform(features.Transform(test));
+        var path = Path.Combine(folder, "retrieve.zip");
+        ml.Model.Save(retrieve, queries.Schema, path);
+        var loaded = Assert.IsType<AssociativeMemoryTransformer>(ml.Model.Load(path, out var schema));
+        Assert.Equal(retrieve.Columns, loaded.Columns);
+        Assert.Equal(retrieve.Retrieval, loaded.Retrieval);
+        Assert.Equal(5, loaded.BatchSize);
+        Assert.Equal(Columns.Vectors(retrieve.Transform(queries), "Restored"), Columns.Vectors(loaded.Transform(queries), "Restored"));
+        Assert.NotNull(schema.GetColumnOrNull("Visible"));
+    }
+
+    /// <summary>The DrDAM model holds T, not the patterns: its memory entry has the same size for 12 and 120 stored rows.</summary>
+    [Fact]
+    public void DistributedModelSizeDoesNotGrowWithStoredCount()
+    {
+        var ml = new MLContext(seed: 1);
+        var (train, _) = Iris.Load(ml);
+        var data = Iris.Features01(ml).Fit(train).Transform(train);
+        var estimator = ml.Transforms.AssociativeMemory.Store("Features", new MemoryStoreOptions { Representation = MemoryRepresentation.Distributed, FeatureCount = 2000 });
+        long MemoryEntrySize(IDataView rows)
+        {
+            var path = Path.Combine(folder, $"size{rows.GetRowCount()}.zip");
+            ml.Model.Save(estimator.Fit(rows), data.Schema, path);
+            using var zip = ZipFile.OpenRead(path);
+            return zip.Entries.Single(e => e.FullName.EndsWith("Memory.bin", StringComparison.Ordinal)).Length;
+        }
+        var small = MemoryEntrySize(ml.Data.TakeRows(data, 12));
+        var large = MemoryEntrySize(data);
+        Assert.Equal(small, large);
+        Assert.InRange(small, 2 * 2000 * 8, 2 * 2000 * 8 + 200); // T: 2Y doubles, plus the header
+    }
+
+    [Theory]
+    [InlineData("flip", "checksum")]
+    [InlineData("truncate", "truncated")]
+    public void DamagedMemoryInsideTheModelIsReported(string damage, string expected)
+    {
+        var path = SavedStore("damaged.zip");
+        RewriteMemoryEntry(path, bytes =>
+        {
+            if (damage == "flip")
+            {
+                bytes[bytes.Length / 2] ^= 0x40;
+                return bytes;
+            }
+            return bytes[..(bytes.Length / 2)];
+        });
+        var e = Assert.ThrowsAny<Exception>(() => new MLContext().Model.Load(path, out _));
+        Assert.Contains(expected, Flatten(e));
+    }
+
+    /// <summary>A zip cut in half fails in ML.NET's own loader, before any DrDam.ML code, with a clear FormatException.</summary>
+    [Fact]
+    public void TruncatedModelFileIsReported()
+    {
+        var path = SavedStore("truncated.zip");
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+        var e = Assert.Throws<FormatException>(() => new MLContext().Model.Load(path, out _));
+        Assert.Contains("zip archive", e.Message);
+    }
+
+    private string SavedStore(string name)
+    {
+        var ml = new MLContext(seed: 1);
+        var (train, _) = Iris.Load(ml);
+        var data = Iris.Features01(ml).Fit(train).Transform(train);
+        var path = Path.Combine(folder, name);
+        ml.Model.Save(ml.Transforms.AssociativeMemory.Store("Features").Fit(data), data.Schema, path);
+        return path;
+    }
+
+    private static void RewriteMemoryEntry(string path, Func<byte[], byte[]> change)
+    {
+        using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
+        var entry = zip.Entries.Single(e => e.FullName.EndsWith("Memory.bin", StringComparison.Ordinal));
+        var name = entry.FullName;
+        byte[] bytes;
+        using (var stream = entry.Open())
+        {
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            bytes = copy.ToArray();
+        }
+        entry.Delete();
+        using var rewritten = zip.CreateEntry(name).Open();
+        rewritten.Write(change(bytes));
+    }
+
+    private static string Flatten(Exception e) => e.InnerException is null ? e.Message : e.Message + " | " + Flatten(e.InnerException);
+
+    private static bool Equal(object a, object b) => (a, b) switch
+    {
+        (float[] x, float[] y) => x.AsSpan().SequenceEqual(y),
+        (double[] x, double[] y) => x.AsSpan().SequenceEqual(y),
+        (int[] x, int[] y) => x.AsSpan().SequenceEqual(y),
+        (uint[] x, uint[] y) => x.AsSpan().SequenceEqual(y),
+        (bool[] x, bool[] y) => x.AsSpan().SequenceEqual(y),
+        (string[] x, string[] y) => x.SequenceEqual(y),
+        _ => Equals(a, b),
+    };
+}
