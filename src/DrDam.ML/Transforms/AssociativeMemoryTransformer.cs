@@ -28,8 +28,10 @@ public sealed class AssociativeMemoryTransformer : ITransformer
     private const string MemoryEntry = "Memory.bin";
     private const string LabelsEntry = "Labels.bin";
 
-    internal AssociativeMemoryTransformer(StoredMemory store, RetrievalColumns columns, RetrievalOptions retrieval, int batchSize, string storeColumn, string? labelColumn)
+    internal AssociativeMemoryTransformer(StoredMemory store, RetrievalColumns columns, RetrievalOptions retrieval, int batchSize, string storeColumn, string? labelColumn,
+        IProgress<int>? progress = null)
     {
+        Progress = progress;
         Store = store;
         Columns = columns;
         Retrieval = retrieval;
@@ -56,8 +58,15 @@ public sealed class AssociativeMemoryTransformer : ITransformer
     /// <summary>The label column the store was fitted with, if any.</summary>
     public string? LabelColumn { get; }
 
+    /// <summary>Told the step number whenever a batch of rows completes a descent step; not saved with the model.</summary>
+    public IProgress<int>? Progress { get; }
+
     /// <inheritdoc/>
     public bool IsRowToRowMapper => true;
+
+    /// <summary>The same transformer reporting descent steps to <paramref name="progress"/> (e.g. a progress bar).</summary>
+    public AssociativeMemoryTransformer WithProgress(IProgress<int>? progress)
+        => new(Store, Columns, Retrieval, BatchSize, StoreColumn, LabelColumn, progress);
 
     /// <summary>
     /// The same memory retrieving with other columns or settings, without refitting: e.g. a mask
@@ -68,7 +77,7 @@ public sealed class AssociativeMemoryTransformer : ITransformer
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(queryColumn);
         return new(Store, new RetrievalColumns(queryColumn, maskColumn, outputColumn ?? Columns.Output), options ?? Retrieval,
-            batchSize ?? BatchSize, StoreColumn, LabelColumn);
+            batchSize ?? BatchSize, StoreColumn, LabelColumn, Progress);
     }
 
     /// <summary>A new store holding this one's patterns plus the rows of <paramref name="data"/> (same store and label columns).</summary>
@@ -134,7 +143,7 @@ public sealed class AssociativeMemoryTransformer : ITransformer
     private RetrievalMapping Mapping(DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        return new RetrievalMapping(inputSchema, Store, Columns, Retrieval, BatchSize);
+        return new RetrievalMapping(inputSchema, Store, Columns, Retrieval, BatchSize, Progress);
     }
 
     void ICanSaveModel.Save(ModelSaveContext ctx)
@@ -149,6 +158,7 @@ public sealed class AssociativeMemoryTransformer : ITransformer
         ctx.Writer.Write(Retrieval.StepSize);
         ctx.Writer.Write(Retrieval.MaxSteps);
         ctx.Writer.Write(Retrieval.Tolerance);
+        ctx.Writer.Write(Retrieval.RecordEnergyTrace);
         ctx.Writer.Write(BatchSize);
         ctx.SaveBinaryStream(MemoryEntry, writer => MemorySerializer.Write(writer.BaseStream, Store.Memory));
         if (Store.Labels is { } labels)
@@ -169,7 +179,7 @@ public sealed class AssociativeMemoryTransformer : ITransformer
         var columns = new RetrievalColumns(ctx.LoadNonEmptyString(), ctx.LoadStringOrNull(), ctx.LoadNonEmptyString());
         var storeColumn = ctx.LoadNonEmptyString();
         var labelColumn = ctx.LoadStringOrNull();
-        var retrieval = new RetrievalOptions { StepSize = ctx.Reader.ReadDouble(), MaxSteps = ctx.Reader.ReadInt32(), Tolerance = ctx.Reader.ReadDouble() };
+        var retrieval = new RetrievalOptions { StepSize = ctx.Reader.ReadDouble(), MaxSteps = ctx.Reader.ReadInt32(), Tolerance = ctx.Reader.ReadDouble(), RecordEnergyTrace = ctx.Reader.ReadBoolean() };
         var batchSize = ctx.Reader.ReadInt32();
         IAssociativeMemory? memory = null;
         if (!ctx.TryLoadBinaryStream(MemoryEntry, reader => memory = MemorySerializer.Read(reader.BaseStream)))

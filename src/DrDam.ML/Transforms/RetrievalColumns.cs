@@ -4,7 +4,9 @@ namespace DrDam.ML.Transforms;
 /// The columns a retrieval reads and writes. Besides <see cref="Output"/> (the retrieved vector) it
 /// writes <c>Output + "Energy"</c> (double), <c>"Steps"</c> (int), <c>"Converged"</c> (bool), and for
 /// a Matrix store <c>"MemoryIndex"</c> (int, 0-based), <c>"MemoryWeight"</c> (float) and, when the
-/// store kept labels, <c>"MemoryLabel"</c> (text): the memory that dominates at the final state.
+/// store kept labels, <c>"MemoryLabel"</c> (text): the memory that dominates at the final state. With
+/// <see cref="Memory.Dynamics.RetrievalOptions.RecordEnergyTrace"/> it also writes <c>"EnergyTrace"</c>:
+/// the energy before each step, MaxSteps + 1 doubles, repeating the final energy once a row has stopped.
 /// </summary>
 /// <param name="Query">Input: the fixed-size float vector to retrieve from.</param>
 /// <param name="Mask">Optional input: a bool or float vector of the same size, true (non-zero) where a coordinate is known and clamped.</param>
@@ -25,6 +27,9 @@ public sealed record RetrievalColumns(string Query, string? Mask, string Output)
 
     /// <summary>Name of the dominant memory's weight column (Matrix stores).</summary>
     public string MemoryWeight => Output + "MemoryWeight";
+
+    /// <summary>Name of the energy-trace column (when the trace is recorded).</summary>
+    public string EnergyTrace => Output + "EnergyTrace";
 
     /// <summary>Name of the dominant memory's label column (Matrix stores with labels).</summary>
     public string MemoryLabel => Output + "MemoryLabel";

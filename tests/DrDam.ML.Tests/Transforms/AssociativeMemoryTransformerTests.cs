@@ -126,6 +126,37 @@ public class AssociativeMemoryTransformerTests
     }
 
     [Fact]
+    public void EnergyTraceColumnAndProgressFollowTheDescent()
+    {
+        var ml = new MLContext(seed: 1);
+        var (train, test) = Iris.Load(ml);
+        var features = Iris.Features01(ml).Fit(train);
+        var steps = new List<int>();
+        var store = ml.Transforms.AssociativeMemory.Store("Features", new MemoryStoreOptions
+            { Beta = 20, Retrieval = new RetrievalOptions { StepSize = 0.05, MaxSteps = 30, RecordEnergyTrace = true } })
+            .Fit(features.Transform(train))
+            .WithProgress(new SynchronousProgress(steps.Add));
+        var result = store.Transform(features.Transform(test));
+        var traces = result.GetColumn<VBuffer<double>>("FeaturesRetrievedEnergyTrace").Select(v => v.DenseValues().ToArray()).ToArray();
+        var energies = Columns.Values<double>(result, "FeaturesRetrievedEnergy");
+        var taken = Columns.Values<int>(result, "FeaturesRetrievedSteps");
+        for (var r = 0; r < traces.Length; r++)
+        {
+            Assert.Equal(31, traces[r].Length);
+            Assert.Equal(energies[r], traces[r][^1]);
+            Assert.Equal(energies[r], traces[r][taken[r]]);
+            for (var t = 1; t < traces[r].Length; t++)
+                Assert.True(traces[r][t] <= traces[r][t - 1] + 1e-9);
+        }
+        Assert.Equal(Enumerable.Range(1, taken.Max()), steps.Distinct());
+    }
+
+    private sealed class SynchronousProgress(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
+    }
+
+    [Fact]
     public void AddRowsAndShardMergeEqualOneFit()
     {
         var ml = new MLContext(seed: 1);

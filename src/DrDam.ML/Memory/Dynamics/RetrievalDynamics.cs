@@ -17,7 +17,8 @@ public sealed class RetrievalDynamics(RetrievalOptions options)
     /// <param name="queries">Initial states, row-major count×D.</param>
     /// <param name="count">Number of queries.</param>
     /// <param name="clamped">Optional count×D mask: true where a coordinate is known and must not move.</param>
-    public RetrievalResult Run(IEnergyEvaluator evaluator, ReadOnlySpan<float> queries, int count, ReadOnlySpan<bool> clamped = default)
+    /// <param name="progress">Optional: told the step number each time a batch of queries completes a step.</param>
+    public RetrievalResult Run(IEnergyEvaluator evaluator, ReadOnlySpan<float> queries, int count, ReadOnlySpan<bool> clamped = default, IProgress<int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(evaluator);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
@@ -32,11 +33,11 @@ public sealed class RetrievalDynamics(RetrievalOptions options)
         var batch = Math.Min(evaluator.MaxBatch, Math.Max(count, 1));
         var work = new Workspace(batch, d);
         for (var first = 0; first < count; first += batch)
-            RunChunk(evaluator, result, free, first, Math.Min(batch, count - first), work);
+            RunChunk(evaluator, result, free, first, Math.Min(batch, count - first), work, progress);
         return result;
     }
 
-    private void RunChunk(IEnergyEvaluator evaluator, RetrievalResult result, float[]? free, int first, int rows, Workspace work)
+    private void RunChunk(IEnergyEvaluator evaluator, RetrievalResult result, float[]? free, int first, int rows, Workspace work, IProgress<int>? progress)
     {
         var d = result.Dimension;
         var eta = (float)Options.StepSize;
@@ -72,6 +73,8 @@ public sealed class RetrievalDynamics(RetrievalOptions options)
                 work.Active[kept++] = i;
             }
             active = kept;
+            if (active > 0)
+                progress?.Report(step + 1);
         }
     }
 

@@ -12,15 +12,17 @@ internal sealed class RetrievalMapping : BatchMapping
     private readonly StoredMemory store;
     private readonly RetrievalColumns columns;
     private readonly RetrievalOptions options;
+    private readonly IProgress<int>? progress;
     private readonly DataViewSchema.Column query;
     private readonly DataViewSchema.Column? mask;
     private readonly (string, DataViewType)[] outputs;
 
-    public RetrievalMapping(DataViewSchema input, StoredMemory store, RetrievalColumns columns, RetrievalOptions options, int batchSize) : base(input)
+    public RetrievalMapping(DataViewSchema input, StoredMemory store, RetrievalColumns columns, RetrievalOptions options, int batchSize, IProgress<int>? progress) : base(input)
     {
         this.store = store;
         this.columns = columns;
         this.options = options;
+        this.progress = progress;
         BatchSize = batchSize;
         var d = store.Memory.Dimension;
         query = SchemaCheck.Find(input, columns.Query, "Query");
@@ -37,6 +39,13 @@ internal sealed class RetrievalMapping : BatchMapping
             (columns.Steps, NumberDataViewType.Int32),
             (columns.Converged, BooleanDataViewType.Instance),
         };
+        TraceOutput = -1;
+        if (options.RecordEnergyTrace)
+        {
+            TraceOutput = list.Count;
+            list.Add((columns.EnergyTrace, new VectorDataViewType(NumberDataViewType.Double, options.MaxSteps + 1)));
+        }
+        MatrixOutput = list.Count;
         if (store.Memory is MemoryMatrix)
         {
             list.Add((columns.MemoryIndex, NumberDataViewType.Int32));
@@ -48,6 +57,12 @@ internal sealed class RetrievalMapping : BatchMapping
     }
 
     public override IReadOnlyList<(string Name, DataViewType Type)> Outputs => outputs;
+
+    /// <summary>Index of the energy-trace output, or −1.</summary>
+    private int TraceOutput { get; }
+
+    /// <summary>Index of the first dominant-memory output (Matrix stores).</summary>
+    private int MatrixOutput { get; }
 
     public override int BatchSize { get; }
 
@@ -130,7 +145,7 @@ internal sealed class RetrievalMapping : BatchMapping
         {
             evaluator ??= ManagedBackend.Instance.CreateEvaluator(mapping.store.Memory, mapping.BatchSize);
             var known = clamped.Length == 0 ? default : clamped.AsSpan(0, count * dimension);
-            result = dynamics.Run(evaluator, queries.AsSpan(0, count * dimension), count, known);
+            result = dynamics.Run(evaluator, queries.AsSpan(0, count * dimension), count, known, mapping.progress);
             if (mapping.store.Memory is MemoryMatrix matrix)
             {
                 for (var r = 0; r < count; r++)
@@ -149,9 +164,17 @@ internal sealed class RetrievalMapping : BatchMapping
             1 => (ValueGetter<double>)((ref double value) => value = result!.Energies[slot()]),
             2 => (ValueGetter<int>)((ref int value) => value = result!.Steps[slot()]),
             3 => (ValueGetter<bool>)((ref bool value) => value = result!.Converged[slot()]),
-            4 => (ValueGetter<int>)((ref int value) => value = index[slot()]),
-            5 => (ValueGetter<float>)((ref float value) => value = weight[slot()]),
-            6 => (ValueGetter<ReadOnlyMemory<char>>)((ref ReadOnlyMemory<char> value) => value = mapping.store.Labels![index[slot()]].AsMemory()),
+            _ when output == mapping.TraceOutput => (ValueGetter<VBuffer<double>>)((ref VBuffer<double> value) =>
+            {
+                var trace = result!.EnergyTrace![slot()];
+                var editor = VBufferEditor.Create(ref value, mapping.options.MaxSteps + 1);
+                for (var t = 0; t < editor.Values.Length; t++)
+                    editor.Values[t] = trace[Math.Min(t, trace.Count - 1)];
+                value = editor.Commit();
+            }),
+            _ when output == mapping.MatrixOutput => (ValueGetter<int>)((ref int value) => value = index[slot()]),
+            _ when output == mapping.MatrixOutput + 1 => (ValueGetter<float>)((ref float value) => value = weight[slot()]),
+            _ when output == mapping.MatrixOutput + 2 => (ValueGetter<ReadOnlyMemory<char>>)((ref ReadOnlyMemory<char> value) => value = mapping.store.Labels![index[slot()]].AsMemory()),
             _ => throw new ArgumentOutOfRangeException(nameof(output)),
         };
     }
