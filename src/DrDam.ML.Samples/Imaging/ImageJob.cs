@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using DrDam.ML.Memory.Dynamics;
+using DrDam.ML.Samples.Rendering;
+using DrDam.ML.Transforms;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Image;
+
+namespace DrDam.ML.Samples.Imaging;
+
+/// <summary>
+/// One inpainting or denoising run as an ML.NET pipeline: images → ResizeImages → (ConvertToGrayscale) →
+/// ExtractPixels scaled into [0, 1/√D] (MATH.md §5) → Occlude or AddNoise → Store (MrDAM and/or DrDAM) →
+/// retrieval from the corrupted pixels; then the grid and energy PNGs and the measures.
+/// </summary>
+internal sealed class ImageJob(ImageJobSettings settings)
+{
+    /// <summary>Measures, output files and timings of a run, in the order printed.</summary>
+    public Dictionary<string, object?> Run(Func<string, IProgress<int>?> progressFor)
+    {
+        var clock = Stopwatch.StartNew();
+        var s = settings;
+        if (s.Count < 1)
+            throw new ArgumentException($"--count must be >= 1 (got {s.Count}).");
+        var ml = new MLContext(seed: s.Seed);
+        var (images, nativeWidth, nativeHeight, n) = ImageSource.Load(ml, s.Images, s.Count, s.Tint && !s.Grey);
+        var (width, height) = s.Size ?? (nativeWidth, nativeHeight);
+        var channels = s.Grey || (s.Images is null && !s.Tint) ? 1 : 3;
+        var d = width * height * channels;
+        var scale = (float)(1 / Math.Sqrt(d));
+        var corruption = s.Command == "denoise"
+            ? Corruption.ParseNoise(s.Noise ?? "gaussian:0.2", scale, (ulong)s.Seed)
+            : Corruption.ParseOcclusion(s.Occlude ?? "bottom:0.5", width, height, channels, (ulong)s.Seed);
+
+        IEstimator<ITransformer> prepare = ml.Transforms.ResizeImages(ImageSource.ImageColumn, width, height, resizing: ImageResizingEstimator.ResizingKind.Fill);
+        if (channels == 1)
+            prepare = prepare.Append(ml.Transforms.ConvertToGrayscale(ImageSource.ImageColumn));
+        prepare = prepare.Append(ml.Transforms.ExtractPixels("Pixels", ImageSource.ImageColumn,
+            colorsToExtract: channels == 1 ? ImagePixelExtractingEstimator.ColorBits.Red : ImagePixelExtractingEstimator.ColorBits.Rgb,
+            scaleImage: scale / 255));
+        prepare = corruption.Occlusion is { } occlusion
+            ? prepare.Append(ml.Transforms.AssociativeMemory.Occlude("Pixels", "Corrupted", "Visible", occlusion))
+            : prepare.Append(ml.Transforms.AssociativeMemory.AddNoise("Pixels", "Corrupted", corruption.Noise!));
+        var columns = corruption.Occlusion is null ? new[] { "Pixels", "Corrupted" } : ["Pixels", "Corrupted", "Visible"];
+        var prepared = ml.Data.Cache(prepare.Fit(images).Transform(images), columns);
+
+        var retrieval = new RetrievalOptions { StepSize = s.Step, MaxSteps = s.Steps, RecordEnergyTrace = true };
+        var results = new Dictionary<string, (float[][] States, double[][] Trace, int[] Steps)>();
+        foreach (var (name, representation) in Representations())
+        {
+            var store = ml.Transforms.AssociativeMemory.Store("Pixels", new MemoryStoreOptions
+            {
+                Representation = representation, Beta = s.Beta, FeatureCount = s.Features, Basis = s.Basis,
+                Seed = (ulong)s.Seed, ProjectionStorage = s.Omega, BatchSize = Math.Min(n, 64),
+            }).Fit(prepared);
+            var retrieve = store.WithRetrieval("Corrupted", corruption.Occlusion is null ? null : "Visible", name, retrieval).WithProgress(progressFor(name));
+            results[name] = Read(retrieve.Transform(prepared), name);
+        }
+
+        var original = Vectors(prepared, "Pixels");
+        var corrupted = Vectors(prepared, "Corrupted");
+        var judged = corruption.Occlusion is null ? null : prepared.GetColumn<VBuffer<bool>>("Visible").Select(v => v.DenseValues().Select(x => !x).ToArray()).ToArray();
+        double? Mse(string? name, float[][]? reference = null)
+            => name is null || !results.TryGetValue(name, out var r) ? null : MeanSquaredError(r.States, reference ?? original, judged, scale);
+
+        var outDir = s.Out ?? Path.Combine("out", s.Command);
+        Directory.CreateDirectory(outDir);
+        var gridPath = Path.GetFullPath(Path.Combine(outDir, "grid.png"));
+        var rows = new List<(string, IReadOnlyList<byte[]>)> { ("original", ToRgb(original, width, height, channels, scale)), (s.Command == "denoise" ? "noisy" : "occluded", ToRgb(corrupted, width, height, channels, scale)) };
+        rows.AddRange(results.Select(r => (r.Key, (IReadOnlyList<byte[]>)ToRgb(r.Value.States, width, height, channels, scale))));
+        ImageGrid.Save(gridPath, rows, width, height);
+        var plotPath = Path.GetFullPath(Path.Combine(outDir, "energy.png"));
+        var plot = new LinePlot($"{s.Command}: mean energy over {n} queries", "step", "energy");
+        foreach (var (name, r) in results)
+            plot.Add(name, Enumerable.Range(0, s.Steps + 1).Select(t => (double)t).ToArray(), Enumerable.Range(0, s.Steps + 1).Select(t => r.Trace.Average(tr => tr[t])).ToArray());
+        plot.Save(plotPath);
+
+        return new Dictionary<string, object?>
+        {
+            ["command"] = s.Command,
+            ["images"] = n,
+            ["dimension"] = d,
+            ["stored"] = n,
+            ["representation"] = s.Representation,
+            ["beta"] = s.Beta,
+            ["features"] = s.UsesDistributed ? s.Features : null,
+            ["corruption"] = corruption.Text,
+            ["mse_corrupted"] = MeanSquaredError(corrupted, original, judged, scale),
+            ["mse_mrdam"] = Mse("MrDAM"),
+            ["mse_drdam"] = Mse("DrDAM"),
+            ["mse_drdam_vs_mrdam"] = results.ContainsKey("MrDAM") ? Mse("DrDAM", results["MrDAM"].States) : null,
+            ["mean_steps"] = results.Values.First().Steps.Average(),
+            ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 2),
+            ["peak_memory_mb"] = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 1),
+            ["outputs"] = new[] { gridPath, plotPath },
+        };
+    }
+
+    private IEnumerable<(string Name, MemoryRepresentation Representation)> Representations()
+    {
+        if (settings.UsesMatrix)
+            yield return ("MrDAM", MemoryRepresentation.Matrix);
+        if (settings.UsesDistributed)
+            yield return ("DrDAM", MemoryRepresentation.Distributed);
+    }
+
+    // One pass over the retrieval: each row's descent runs once for all three columns.
+    private static (float[][] States, double[][] Trace, int[] Steps) Read(IDataView output, string name)
+    {
+        var columns = new[] { name, name + "EnergyTrace", name + "Steps" }.Select(c => output.Schema[c]).ToArray();
+        using var cursor = output.GetRowCursor(columns);
+        var (getState, getTrace, getSteps) = (cursor.GetGetter<VBuffer<float>>(columns[0]), cursor.GetGetter<VBuffer<double>>(columns[1]), cursor.GetGetter<int>(columns[2]));
+        var (states, traces, steps) = (new List<float[]>(), new List<double[]>(), new List<int>());
+        VBuffer<float> state = default;
+        VBuffer<double> trace = default;
+        var taken = 0;
+        while (cursor.MoveNext())
+        {
+            getState(ref state);
+            getTrace(ref trace);
+            getSteps(ref taken);
+            states.Add(state.DenseValues().ToArray());
+            traces.Add(trace.DenseValues().ToArray());
+            steps.Add(taken);
+        }
+        return (states.ToArray(), traces.ToArray(), steps.ToArray());
+    }
+
+    private static float[][] Vectors(IDataView data, string column)
+        => data.GetColumn<VBuffer<float>>(column).Select(v => v.DenseValues().ToArray()).ToArray();
+
+    /// <summary>Mean squared error in pixel units ([0, 1]) over the judged coordinates (the hidden ones, or all when null).</summary>
+    public static double MeanSquaredError(float[][] values, float[][] reference, bool[][]? judged, float scale)
+    {
+        double sum = 0;
+        long count = 0;
+        for (var r = 0; r < values.Length; r++)
+            for (var i = 0; i < values[r].Length; i++)
+            {
+                if (judged is not null && !judged[r][i])
+                    continue;
+                var e = (values[r][i] - reference[r][i]) / scale;
+                sum += e * e;
+                count++;
+            }
+        return count == 0 ? 0 : sum / count;
+    }
+
+    // Planar channel vectors (ExtractPixels' layout) back to RGB bytes; grey is repeated in all three.
+    private static byte[][] ToRgb(float[][] vectors, int width, int height, int channels, float scale)
+    {
+        var pixels = width * height;
+        return vectors.Select(v =>
+        {
+            var rgb = new byte[3 * pixels];
+            for (var p = 0; p < pixels; p++)
+                for (var c = 0; c < 3; c++)
+                    rgb[3 * p + c] = (byte)Math.Clamp(Math.Round(v[(channels == 1 ? 0 : c) * pixels + p] / scale * 255), 0, 255);
+            return rgb;
+        }).ToArray();
+    }
+}

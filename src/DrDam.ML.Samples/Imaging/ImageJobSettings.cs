@@ -1,0 +1,38 @@
+using DrDam.ML.Memory.Features;
+
+namespace DrDam.ML.Samples.Imaging;
+
+/// <summary>Everything an inpaint or denoise run needs, after defaults and presets are applied.</summary>
+internal sealed record ImageJobSettings
+{
+    public required string Command { get; init; }
+    public string? Images { get; init; }
+    public int Count { get; init; } = 20;
+    public (int Width, int Height)? Size { get; init; }
+    public bool Grey { get; init; }
+    public bool Tint { get; init; }
+    public string? Occlude { get; init; } = "bottom:0.5";
+    public string? Noise { get; init; }
+    public string Representation { get; init; } = "both";
+    public double Beta { get; init; } = 60;
+    public int Features { get; init; } = 80_000;
+    public FeatureBasisKind Basis { get; init; } = FeatureBasisKind.SinCos;
+    public ProjectionStorage Omega { get; init; } = ProjectionStorage.Cached;
+    public double Step { get; init; } = 0.1;
+    public int Steps { get; init; } = 300;
+    public int Seed { get; init; } = 7;
+    public string? Out { get; init; }
+    public bool Json { get; init; }
+
+    public bool UsesMatrix => Representation is "mr" or "both";
+
+    public bool UsesDistributed => Representation is "dr" or "both";
+
+    /// <summary>The paper's image settings (MATH.md §5) on 64×64×3 images; Fashion-MNIST is tinted as a colour stand-in for Tiny ImageNet.</summary>
+    public static ImageJobSettings Preset(string name, string command) => name switch
+    {
+        "fig1" => new() { Command = command, Count = 4, Size = (64, 64), Tint = true, Beta = 60, Features = 180_000, Step = 0.1, Steps = 300, Occlude = "bottom:0.66" },
+        "fig2" => new() { Command = command, Count = 20, Size = (64, 64), Tint = true, Beta = 60, Features = 200_000, Step = 0.1, Steps = 1000, Occlude = "bottom:0.4" },
+        _ => throw new ArgumentException($"--preset must be fig1 or fig2 (got '{name}')."),
+    };
+}

@@ -1,0 +1,110 @@
+using System.Text.Json;
+using DrDam.ML.Samples;
+using SkiaSharp;
+
+namespace DrDam.ML.Tests.Samples;
+
+[CollectionDefinition(nameof(ConsoleCollection), DisableParallelization = true)]
+public sealed class ConsoleCollection;
+
+/// <summary>The CLI run in-process (it writes to the console, so these tests run alone).</summary>
+[Collection(nameof(ConsoleCollection))]
+public sealed class CliTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("drdam-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    private static (int Code, string Out, string Error) Run(params string[] args)
+    {
+        var (stdout, stderr) = (Console.Out, Console.Error);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        Console.SetOut(output);
+        Console.SetError(error);
+        try
+        {
+            return (Cli.Run(args), output.ToString(), error.ToString());
+        }
+        finally
+        {
+            Console.SetOut(stdout);
+            Console.SetError(stderr);
+        }
+    }
+
+    [Theory]
+    [InlineData("inpaint", "--occlude", "bottom:0.5")]
+    [InlineData("denoise", "--noise", "gaussian:0.3")]
+    public void JsonRunReportsTheMeasuresAndWritesDecodablePngs(string command, string option, string corruption)
+    {
+        var (code, stdout, stderr) = Run(command, "--json", "--count", "6", "--features", "4000", "--steps", "60", "--beta", "20", option, corruption, "--out", folder);
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]);
+        var root = json.RootElement;
+        Assert.Equal(command, root.GetProperty("command").GetString());
+        Assert.Equal(6, root.GetProperty("images").GetInt32());
+        Assert.Equal(784, root.GetProperty("dimension").GetInt32());
+        Assert.Equal(6, root.GetProperty("stored").GetInt32());
+        Assert.Equal("both", root.GetProperty("representation").GetString());
+        Assert.Equal(20, root.GetProperty("beta").GetDouble());
+        Assert.Equal(4000, root.GetProperty("features").GetInt32());
+        foreach (var key in new[] { "mse_corrupted", "mse_mrdam", "mse_drdam", "mse_drdam_vs_mrdam", "mean_steps", "seconds", "peak_memory_mb" })
+            Assert.True(root.GetProperty(key).GetDouble() >= 0, key);
+        var outputs = root.GetProperty("outputs").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        Assert.Equal(2, outputs.Length);
+        foreach (var png in outputs)
+        {
+            using var bitmap = SKBitmap.Decode(png);
+            Assert.NotNull(bitmap);
+            Assert.True(bitmap.Width > 100 && bitmap.Height > 100);
+        }
+    }
+
+    [Fact]
+    public void FieldsThatDoNotApplyAreNull()
+    {
+        var (code, stdout, stderr) = Run("inpaint", "--json", "--count", "3", "--steps", "20", "--representation", "mr", "--out", folder);
+        Assert.True(code == 0, stderr);
+        var root = JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]).RootElement;
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("mse_drdam").ValueKind);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("features").ValueKind);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("mse_drdam_vs_mrdam").ValueKind);
+    }
+
+    [Fact]
+    public void ACorruptFileInTheFolderIsNamed()
+    {
+        var images = Directory.CreateDirectory(Path.Combine(folder, "images")).FullName;
+        ImageFiles.WriteStripes(images, 2, 16);
+        File.WriteAllText(Path.Combine(images, "notes.txt"), "not an image");
+        var (code, _, stderr) = Run("inpaint", "--images", images, "--json", "--out", folder);
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: --images: '", stderr);
+        Assert.Contains("notes.txt' is not a readable image", stderr);
+        Assert.Single(stderr.TrimEnd().Split('\n'));
+    }
+
+    [Theory]
+    [InlineData("inpaint", "--images", "/no/such/folder", "folder '/no/such/folder' does not exist")]
+    [InlineData("inpaint", "--occlude", "middle:0.3", "--occlude must be bottom:F, random:F or box:x,y,w,h (got 'middle:0.3')")]
+    [InlineData("inpaint", "--occlude", "box:20,20,10,10", "--occlude box:20,20,10,10 does not fit in a 28×28 image")]
+    [InlineData("denoise", "--noise", "flip:2", "--noise: the fraction must lie in [0, 1] (got 2)")]
+    [InlineData("inpaint", "--size", "64", "--size must be WxH with positive integers")]
+    [InlineData("inpaint", "--count", "0", "--count must be >= 1 (got 0)")]
+    public void BadInputGivesOneLineAndExitCodeOne(string command, string option, string value, string message)
+    {
+        var (code, _, stderr) = Run(command, option, value, "--json", "--out", folder);
+        Assert.Equal(1, code);
+        Assert.Contains(message, stderr);
+        Assert.Single(stderr.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public void UnknownOptionValueIsRejected()
+    {
+        var (code, _, stderr) = Run("inpaint", "--representation", "xx", "--json");
+        Assert.NotEqual(0, code);
+        Assert.Contains("xx", stderr);
+    }
+}
