@@ -33,6 +33,8 @@ public class SgemmTests
     [InlineData(130, 270, 513, true)]
     [InlineData(130, 270, 513, false)]
     [InlineData(64, 1000, 40, true)]
+    [InlineData(3, 2100, 700, false)]
+    [InlineData(5, 1500, 900, true)]
     public void MatchesReferenceProduct(int m, int n, int k, bool transposeB)
     {
         var random = new Random(m + n + k);

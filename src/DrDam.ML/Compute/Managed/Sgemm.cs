@@ -8,12 +8,16 @@ namespace DrDam.ML.Compute.Managed;
 /// Single-precision matrix product C (+)= A·op(B), all row-major: A is m×k; op(B) is B (k×n) or Bᵀ
 /// (B stored n×k). Goto/BLIS blocking: panels of B (KC×NC) and A (MC×KC) are packed per worker,
 /// an 8×32 register tile is accumulated with 512-bit fused multiply-adds, and independent
-/// (MC×NC) tiles of C are spread over the cores. Each C element sums k in the same order whatever
+/// (MC×NC) tiles of C are spread over the cores. With at most 8 rows of A, B is streamed once instead. Each C element sums k in the same order whatever
 /// the thread count, so results are bit-identical across thread counts.
 /// </summary>
 internal static unsafe class Sgemm
 {
     private const int MR = 8, NR = 32, KC = 256, MC = 128, NC = 256;
+
+    // With this few rows of A, packing B costs as much as the product and the 8-row register tile is
+    // mostly padding: stream B once instead (the shape of a descent step on a handful of queries).
+    private const int SkinnyRows = 8, SkinnyColumnsNT = 64, SkinnyColumnsNN = 1024;
 
     [ThreadStatic] private static float[]? packedA;
     [ThreadStatic] private static float[]? packedB;
@@ -30,6 +34,11 @@ internal static unsafe class Sgemm
                     new Span<float>(c + (long)i * ldc, n).Clear();
             return;
         }
+        if (m <= SkinnyRows)
+        {
+            MultiplySkinny(a, lda, b, ldb, transposeB, c, ldc, m, n, k, accumulate);
+            return;
+        }
         var tilesM = (m + MC - 1) / MC;
         var tilesN = (n + NC - 1) / NC;
         var job = callerJob ??= new Job();
@@ -42,6 +51,61 @@ internal static unsafe class Sgemm
     }
 
     [ThreadStatic] private static Job? callerJob;
+    [ThreadStatic] private static SkinnyJob? callerSkinnyJob;
+
+    private static void MultiplySkinny(float* a, int lda, float* b, int ldb, bool transposeB, float* c, int ldc, int m, int n, int k, bool accumulate)
+    {
+        var job = callerSkinnyJob ??= new SkinnyJob();
+        job.A = a;
+        job.B = b;
+        job.C = c;
+        (job.Lda, job.Ldb, job.Ldc, job.M, job.N, job.K, job.TransposeB, job.Accumulate) = (lda, ldb, ldc, m, n, k, transposeB, accumulate);
+        job.Columns = transposeB ? SkinnyColumnsNT : SkinnyColumnsNN;
+        WorkerPool.For((n + job.Columns - 1) / job.Columns, job);
+    }
+
+    // Columns [j0, j1) of C: NT as dot products of A's rows with B's rows; NN as C_i += A[i,p]·B_p,
+    // p in order, over a slice of C that stays in L1. Each element's k-order is fixed.
+    private sealed class SkinnyJob : IParallelWork
+    {
+        public float* A, B, C;
+        public int Lda, Ldb, Ldc, M, N, K, Columns;
+        public bool TransposeB, Accumulate;
+
+        public void Execute(int chunk)
+        {
+            var j0 = chunk * Columns;
+            var width = Math.Min(Columns, N - j0);
+            if (TransposeB)
+            {
+                for (var j = j0; j < j0 + width; j++)
+                {
+                    var column = new ReadOnlySpan<float>(B + (long)j * Ldb, K);
+                    for (var i = 0; i < M; i++)
+                    {
+                        var dot = System.Numerics.Tensors.TensorPrimitives.Dot(new ReadOnlySpan<float>(A + (long)i * Lda, K), column);
+                        var target = C + (long)i * Ldc + j;
+                        *target = Accumulate ? *target + dot : dot;
+                    }
+                }
+                return;
+            }
+            for (var i = 0; i < M; i++)
+            {
+                if (!Accumulate)
+                    new Span<float>(C + (long)i * Ldc + j0, width).Clear();
+            }
+            for (var p = 0; p < K; p++)
+            {
+                var row = new ReadOnlySpan<float>(B + (long)p * Ldb + j0, width);
+                for (var i = 0; i < M; i++)
+                {
+                    var target = new Span<float>(C + (long)i * Ldc + j0, width);
+                    System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(row, A[(long)i * Lda + p], target, target);
+                }
+            }
+        }
+    }
 
     // One product's arguments; reused by its calling thread, so a product allocates nothing.
     private sealed class Job : IParallelWork
