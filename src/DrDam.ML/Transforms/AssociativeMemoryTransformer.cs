@@ -21,7 +21,7 @@ namespace DrDam.ML.Transforms;
 /// transformers. Saved by <c>mlContext.Model.Save</c> with the memory itself (for DrDAM: T, the
 /// hyper-parameters and the seed; never Ω nor the patterns).
 /// </summary>
-public sealed class AssociativeMemoryTransformer : ITransformer
+public sealed class AssociativeMemoryTransformer : RowBatchTransformer
 {
     internal const string LoaderSignature = "DrDamMemoryTransformer";
     private const string ModelSignature = "DRDAMMEM";
@@ -60,9 +60,6 @@ public sealed class AssociativeMemoryTransformer : ITransformer
 
     /// <summary>Told the step number whenever a batch of rows completes a descent step; not saved with the model.</summary>
     public IProgress<int>? Progress { get; }
-
-    /// <inheritdoc/>
-    public bool IsRowToRowMapper => true;
 
     /// <summary>The same transformer reporting descent steps to <paramref name="progress"/> (e.g. a progress bar).</summary>
     public AssociativeMemoryTransformer WithProgress(IProgress<int>? progress)
@@ -127,26 +124,10 @@ public sealed class AssociativeMemoryTransformer : ITransformer
         return new(new StoredMemory(merged, labels), Columns, Retrieval, BatchSize, StoreColumn, LabelColumn);
     }
 
-    /// <inheritdoc/>
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Mapping(inputSchema).OutputSchema;
+    private protected override BatchMapping Mapping(DataViewSchema inputSchema)
+        => new RetrievalMapping(inputSchema, Store, Columns, Retrieval, BatchSize, Progress);
 
-    /// <inheritdoc/>
-    public IDataView Transform(IDataView input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        return new BatchDataView(input, Mapping(input.Schema));
-    }
-
-    /// <inheritdoc/>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new BatchRowMapper(Mapping(inputSchema));
-
-    private RetrievalMapping Mapping(DataViewSchema inputSchema)
-    {
-        ArgumentNullException.ThrowIfNull(inputSchema);
-        return new RetrievalMapping(inputSchema, Store, Columns, Retrieval, BatchSize, Progress);
-    }
-
-    void ICanSaveModel.Save(ModelSaveContext ctx)
+    private protected override void Save(ModelSaveContext ctx)
     {
         ctx.CheckAtModel();
         ctx.SetVersionInfo(ModelFormat.Version(ModelSignature, LoaderSignature));

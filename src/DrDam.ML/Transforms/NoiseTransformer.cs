@@ -10,7 +10,7 @@ using Microsoft.ML.Runtime;
 namespace DrDam.ML.Transforms;
 
 /// <summary>Evaluation transform: adds seeded Gaussian, salt-and-pepper or bit-flip noise to a float vector.</summary>
-public sealed class NoiseTransformer : ITransformer
+public sealed class NoiseTransformer : RowBatchTransformer
 {
     internal const string LoaderSignature = "DrDamNoise";
     private const string ModelSignature = "DRDAMNOI";
@@ -33,27 +33,15 @@ public sealed class NoiseTransformer : ITransformer
     /// <summary>The noise.</summary>
     public NoiseOptions Options { get; }
 
-    /// <inheritdoc/>
-    public bool IsRowToRowMapper => true;
-
-    /// <inheritdoc/>
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Mapping(inputSchema).OutputSchema;
-
-    /// <inheritdoc/>
-    public IDataView Transform(IDataView input) => new BatchDataView(input ?? throw new ArgumentNullException(nameof(input)), Mapping(input.Schema));
-
-    /// <inheritdoc/>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new BatchRowMapper(Mapping(inputSchema));
-
     internal SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         SchemaCheck.FloatVectorShape(SchemaCheck.FindShape(inputSchema, InputColumn, "Input"), "Input");
         return SchemaCheck.With(inputSchema, [SchemaCheck.Vector(OutputColumn, NumberDataViewType.Single)]);
     }
 
-    private NoiseMapping Mapping(DataViewSchema schema) => new(schema ?? throw new ArgumentNullException(nameof(schema)), InputColumn, OutputColumn, Options);
+    private protected override BatchMapping Mapping(DataViewSchema inputSchema) => new NoiseMapping(inputSchema, InputColumn, OutputColumn, Options);
 
-    void ICanSaveModel.Save(ModelSaveContext ctx)
+    private protected override void Save(ModelSaveContext ctx)
     {
         ctx.CheckAtModel();
         ctx.SetVersionInfo(ModelFormat.Version(ModelSignature, LoaderSignature));

@@ -13,7 +13,7 @@ namespace DrDam.ML.Transforms;
 /// Evaluation transform: hides part of a float vector (bottom rows, random pixels or a rectangle) and
 /// adds the occluded vector and a Boolean mask column (true = visible), ready for masked retrieval.
 /// </summary>
-public sealed class OcclusionTransformer : ITransformer
+public sealed class OcclusionTransformer : RowBatchTransformer
 {
     internal const string LoaderSignature = "DrDamOcclusion";
     private const string ModelSignature = "DRDAMOCC";
@@ -40,27 +40,15 @@ public sealed class OcclusionTransformer : ITransformer
     /// <summary>What is hidden.</summary>
     public OcclusionOptions Options { get; }
 
-    /// <inheritdoc/>
-    public bool IsRowToRowMapper => true;
-
-    /// <inheritdoc/>
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Mapping(inputSchema).OutputSchema;
-
-    /// <inheritdoc/>
-    public IDataView Transform(IDataView input) => new BatchDataView(input ?? throw new ArgumentNullException(nameof(input)), Mapping(input.Schema));
-
-    /// <inheritdoc/>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new BatchRowMapper(Mapping(inputSchema));
-
     internal SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         SchemaCheck.FloatVectorShape(SchemaCheck.FindShape(inputSchema, InputColumn, "Input"), "Input");
         return SchemaCheck.With(inputSchema, [SchemaCheck.Vector(OutputColumn, NumberDataViewType.Single), SchemaCheck.Vector(MaskColumn, BooleanDataViewType.Instance)]);
     }
 
-    private OcclusionMapping Mapping(DataViewSchema schema) => new(schema ?? throw new ArgumentNullException(nameof(schema)), InputColumn, OutputColumn, MaskColumn, Options);
+    private protected override BatchMapping Mapping(DataViewSchema inputSchema) => new OcclusionMapping(inputSchema, InputColumn, OutputColumn, MaskColumn, Options);
 
-    void ICanSaveModel.Save(ModelSaveContext ctx)
+    private protected override void Save(ModelSaveContext ctx)
     {
         ctx.CheckAtModel();
         ctx.SetVersionInfo(ModelFormat.Version(ModelSignature, LoaderSignature));

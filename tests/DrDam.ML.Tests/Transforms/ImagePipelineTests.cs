@@ -18,30 +18,6 @@ public sealed class ImagePipelineTests : IDisposable
         public string Path { get; set; } = "";
     }
 
-    /// <summary>Writes small colour PNGs (stripes of different colours and phases) with MLImage.</summary>
-    private string[] WriteImages(int count)
-    {
-        var paths = new string[count];
-        for (var n = 0; n < count; n++)
-        {
-            var bgra = new byte[Size * Size * 4];
-            for (var y = 0; y < Size; y++)
-                for (var x = 0; x < Size; x++)
-                {
-                    var at = 4 * (y * Size + x);
-                    var on = (x + y + n) % (2 + n % 3) == 0;
-                    bgra[at] = (byte)(on ? 40 * n % 256 : 10);
-                    bgra[at + 1] = (byte)(on ? 200 : 30 * n % 256);
-                    bgra[at + 2] = (byte)(on ? 255 - 20 * n : 60);
-                    bgra[at + 3] = 255;
-                }
-            using var image = MLImage.CreateFromPixels(Size, Size, MLPixelFormat.Bgra32, bgra);
-            paths[n] = System.IO.Path.Combine(folder, $"image{n}.png");
-            image.Save(paths[n]);
-        }
-        return paths;
-    }
-
     /// <summary>
     /// LoadImages → ResizeImages → ExtractPixels (RGB, planar, scaled to [0, 1/√D]) → Occlude (bottom half)
     /// → Store (DrDAM) → masked retrieval: the stored colour images come back (hidden-pixel error under a
@@ -51,7 +27,7 @@ public sealed class ImagePipelineTests : IDisposable
     public void ColourImagesAreRestoredAndThePipelineReloadsInAFreshProcess()
     {
         var ml = new MLContext(seed: 1);
-        var files = ml.Data.LoadFromEnumerable(WriteImages(6).Select(p => new ImageFile { Path = p }));
+        var files = ml.Data.LoadFromEnumerable(DrDam.ML.Tests.Samples.ImageFiles.WriteStripes(folder, 6, Size).Select(p => new ImageFile { Path = p }));
         const int d = 3 * Size * Size;
         var scale = (float)(1 / Math.Sqrt(d));
         var pixels = ml.Transforms.LoadImages("Image", imageFolder: null, inputColumnName: "Path")
