@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -8,8 +7,9 @@ namespace DrDam.ML.Memory.Features;
 /// <summary>
 /// Rows of independent standard normal numbers, addressed by (seed, stream, row): row r is the same
 /// whichever thread asks for it and whatever was generated before (Box–Muller over Philox uniforms).
-/// The uniforms are exact integers on every path (AVX-512 or scalar); the transcendental functions
-/// of Box–Muller agree across processors to float rounding.
+/// The uniforms are exact on every path (AVX-512 or scalar) and the angle's sine and cosine are
+/// polynomials with fused multiply-adds; only the logarithm (TensorPrimitives) may differ across
+/// processors, in the last bit.
 /// </summary>
 public static class GaussianRows
 {
@@ -29,19 +29,8 @@ public static class GaussianRows
                 FillUniformsAvx512(seed, stream, row, radius, angle);
             else
                 FillUniformsScalar(seed, stream, row, radius, angle);
-            radius = radius[..pairs];
-            angle = angle[..pairs];
-            // r = √(−2 ln u₁), θ = 2π u₂; the row is [r cos θ | r sin θ] (first half cosines).
-            TensorPrimitives.Log(radius, radius);
-            TensorPrimitives.Multiply(radius, -2f, radius);
-            TensorPrimitives.Sqrt(radius, radius);
-            TensorPrimitives.Multiply(angle, 2f * MathF.PI, angle);
-            var cos = destination[..pairs];
-            var sinCount = destination.Length - pairs;
-            var sin = angle; // sin θ overwrites θ in place
-            TensorPrimitives.SinCos(angle, sin, cos);
-            TensorPrimitives.Multiply(cos, radius, cos);
-            TensorPrimitives.Multiply(sin[..sinCount], radius[..sinCount], destination[pairs..]);
+            // The row is [r cos θ | r sin θ]: cosines first, then as many sines as the length needs.
+            BoxMuller.Transform(radius[..pairs], angle[..pairs], destination[..pairs], destination[pairs..]);
         }
         finally
         {

@@ -46,3 +46,35 @@ public class GaussianRowsTests
         Assert.Equal((0x6627e8d5u, 0xe169c58du, 0xbc57ac4cu, 0x9b00dbd8u), (a, b, c, d));
     }
 }
+
+public class BoxMullerTests
+{
+    [Fact]
+    public void AngleSineAndCosineMatchTheMathLibrary()
+    {
+        for (var i = 1; i <= 100_000; i++)
+        {
+            var u = i / 100_000f;
+            var (sin, cos) = BoxMuller.SinCos(u);
+            var theta = 2 * Math.PI * (u - 0.5);
+            Assert.True(Math.Abs(sin - Math.Sin(theta)) < 5e-7 && Math.Abs(cos - Math.Cos(theta)) < 5e-7, $"u = {u}: {sin}, {cos}");
+        }
+    }
+
+    [Fact]
+    public void VectorAndScalarPathsAgreeBitForBit()
+    {
+        var random = new Random(4);
+        var u1 = Enumerable.Range(0, 37).Select(_ => (float)random.NextDouble() + 1e-6f).ToArray();
+        var u2 = Enumerable.Range(0, 37).Select(_ => (float)random.NextDouble()).ToArray();
+        var radius = (float[])u1.Clone();
+        var (cos, sin) = (new float[37], new float[37]);
+        BoxMuller.Transform(radius, u2, cos, sin);
+        for (var i = 0; i < 37; i++)
+        {
+            var (s, c) = BoxMuller.SinCos(u2[i]);
+            Assert.Equal(radius[i] * c, cos[i]);
+            Assert.Equal(radius[i] * s, sin[i]);
+        }
+    }
+}
