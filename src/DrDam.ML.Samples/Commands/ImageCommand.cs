@@ -38,6 +38,7 @@ internal static class ImageCommand
         omega.AcceptOnlyFromAmong("cached", "on-demand");
         var step = new Option<double?>("--step") { Description = "Step size η [default: 0.1]" };
         var steps = new Option<int?>("--steps") { Description = "Most descent steps L [default: 300]" };
+        var tolerance = new Option<double?>("--tolerance") { Description = "Stop a query once its energy changes by less than this; 0 runs every step [default: 1e-6]" };
         var seed = new Option<int?>("--seed") { Description = "Seed of Ω, occlusion and noise [default: 7]" };
         var output = new Option<string?>("--out") { Description = $"Output folder [default: out/{name}]" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object as the last line (no progress display)" };
@@ -45,7 +46,7 @@ internal static class ImageCommand
             ? "Store images, add noise to copies, and restore them with MrDAM and DrDAM"
             : "Store images, hide part of each copy, and restore the hidden pixels with MrDAM and DrDAM (visible pixels clamped)")
         {
-            images, dataset, preset, count, size, grey, corruption, representation, beta, features, basis, omega, step, steps, seed, output, json,
+            images, dataset, preset, count, size, grey, corruption, representation, beta, features, basis, omega, step, steps, tolerance, seed, output, json,
         };
         command.SetAction(result =>
         {
@@ -65,6 +66,7 @@ internal static class ImageCommand
                 Omega = result.GetValue(omega) is { } o ? (o == "on-demand" ? ProjectionStorage.OnDemand : ProjectionStorage.Cached) : baseline.Omega,
                 Step = result.GetValue(step) ?? baseline.Step,
                 Steps = result.GetValue(steps) ?? baseline.Steps,
+                Tolerance = result.GetValue(tolerance) ?? baseline.Tolerance,
                 Seed = result.GetValue(seed) ?? baseline.Seed,
                 Out = result.GetValue(output) ?? baseline.Out,
                 Json = result.GetValue(json),

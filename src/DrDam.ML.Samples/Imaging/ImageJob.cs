@@ -44,7 +44,7 @@ internal sealed class ImageJob(ImageJobSettings settings)
         var columns = corruption.Occlusion is null ? new[] { "Pixels", "Corrupted" } : ["Pixels", "Corrupted", "Visible"];
         var prepared = ml.Data.Cache(prepare.Fit(images).Transform(images), columns);
 
-        var retrieval = new RetrievalOptions { StepSize = s.Step, MaxSteps = s.Steps, RecordEnergyTrace = true };
+        var retrieval = new RetrievalOptions { StepSize = s.Step, MaxSteps = s.Steps, Tolerance = s.Tolerance, RecordEnergyTrace = true };
         var results = new Dictionary<string, (float[][] States, double[][] Trace, int[] Steps)>();
         foreach (var (name, representation) in Representations())
         {

@@ -20,6 +20,7 @@ internal sealed record ImageJobSettings
     public ProjectionStorage Omega { get; init; } = ProjectionStorage.Cached;
     public double Step { get; init; } = 0.1;
     public int Steps { get; init; } = 300;
+    public double Tolerance { get; init; } = 1e-6;
     public int Seed { get; init; } = 7;
     public string? Out { get; init; }
     public bool Json { get; init; }
