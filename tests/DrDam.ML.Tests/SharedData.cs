@@ -1,16 +1,16 @@
 namespace DrDam.ML.Tests;
 
-/// <summary>The project's shared data folder (../shared/data beside the repository).</summary>
+/// <summary>Data files the tests read: the repository's data/ folder (embedded, so a bare clone suffices).</summary>
 internal static class SharedData
 {
-    public static string Path(params string[] parts)
+    public static string Path(string name)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = System.IO.Path.Combine([dir.FullName, "shared", "data", .. parts]);
+            var candidate = System.IO.Path.Combine(dir.FullName, "data", name);
             if (File.Exists(candidate))
                 return candidate;
         }
-        throw new FileNotFoundException($"shared/data/{string.Join('/', parts)} was not found above {AppContext.BaseDirectory}; the tests expect ../shared/data beside the repository.");
+        throw new FileNotFoundException($"data/{name} was not found above {AppContext.BaseDirectory}.");
     }
 }
