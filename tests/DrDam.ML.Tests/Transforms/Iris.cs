@@ -20,7 +20,7 @@ internal static class Iris
     /// <summary>Every fifth row is a query; the other 120 are stored.</summary>
     public static (IDataView Train, IDataView Test) Load(MLContext ml)
     {
-        var all = ml.Data.LoadFromTextFile<Row>(SharedData.Path("iris.csv"), separatorChar: ',', hasHeader: true);
+        var all = ml.Data.LoadFromTextFile<Row>(TestData.Path("iris.csv"), separatorChar: ',', hasHeader: true);
         var rows = ml.Data.CreateEnumerable<Row>(all, reuseRowObject: false).ToList();
         var test = rows.Where((_, i) => i % 5 == 0).ToList();
         var train = rows.Where((_, i) => i % 5 != 0).ToList();

@@ -1,7 +1,7 @@
 namespace DrDam.ML.Tests;
 
 /// <summary>Data files the tests read: the repository's data/ folder (embedded, so a bare clone suffices).</summary>
-internal static class SharedData
+internal static class TestData
 {
     public static string Path(string name)
     {
