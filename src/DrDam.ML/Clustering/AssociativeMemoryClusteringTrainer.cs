@@ -1,0 +1,82 @@
+using DrDam.ML.Memory;
+using DrDam.ML.Transforms.Plumbing;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace DrDam.ML.Clustering;
+
+/// <summary>
+/// ClAM (CLUSTERING.md): k prototypes are the memories of a dense associative memory; points are
+/// contracted by T unrolled descent steps and the prototypes are trained end to end (TorchSharp, Adam)
+/// to minimise the masked reconstruction loss. <c>mlContext.Clustering.Trainers.AssociativeMemory(...)</c>.
+/// </summary>
+public sealed class AssociativeMemoryClusteringTrainer : IEstimator<AssociativeMemoryClusteringTransformer>
+{
+    internal AssociativeMemoryClusteringTrainer(ClusteringOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+    }
+
+    /// <summary>The settings.</summary>
+    public ClusteringOptions Options { get; }
+
+    /// <inheritdoc/>
+    public AssociativeMemoryClusteringTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var column = SchemaCheck.Find(input.Schema, Options.FeatureColumnName, "Feature");
+        var d = SchemaCheck.FloatVector(column, "Feature");
+        var rows = new List<float>();
+        using (var cursor = input.GetRowCursor([column]))
+        {
+            var getter = cursor.GetGetter<VBuffer<float>>(column);
+            VBuffer<float> buffer = default;
+            while (cursor.MoveNext())
+            {
+                getter(ref buffer);
+                foreach (var v in buffer.DenseValues())
+                {
+                    if (!float.IsFinite(v))
+                        throw new InvalidDataException($"Column '{column.Name}', row {cursor.Position}: a feature is {v}; clustering needs finite values.");
+                    rows.Add(v);
+                }
+            }
+        }
+        var n = rows.Count / d;
+        if (n < Options.ClusteringCount)
+            throw new ArgumentOutOfRangeException(nameof(input), $"ClusteringCount = {Options.ClusteringCount} exceeds the number of rows ({n}) in column '{column.Name}'.");
+        var (prototypes, _) = ClamTraining.Train(rows.ToArray(), n, d, Options);
+        var memory = new MemoryMatrix(d, new MemoryMatrixOptions { Beta = Options.Beta });
+        memory.AddRange(prototypes, Options.ClusteringCount);
+        return new AssociativeMemoryClusteringTransformer(Options.FeatureColumnName, memory, Options.StepSize, Options.Steps);
+    }
+
+    /// <inheritdoc/>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        SchemaCheck.FloatVectorShape(SchemaCheck.FindShape(inputSchema, Options.FeatureColumnName, "Feature"), "Feature");
+        return SchemaCheck.With(inputSchema,
+        [
+            SchemaCheck.Vector("Score", NumberDataViewType.Single),
+            new SchemaShape.Column("PredictedLabel", SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.UInt32, isKey: true),
+        ]);
+    }
+}
+
+/// <summary>Adds ClAM to ML.NET's clustering trainers.</summary>
+public static class ClusteringCatalogExtensions
+{
+    /// <summary>ClAM with every setting given.</summary>
+    public static AssociativeMemoryClusteringTrainer AssociativeMemory(this ClusteringCatalog.ClusteringTrainers trainers, ClusteringOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(trainers);
+        return new AssociativeMemoryClusteringTrainer(options);
+    }
+
+    /// <summary>ClAM on <paramref name="featureColumnName"/> with <paramref name="numberOfClusters"/> clusters and default settings.</summary>
+    public static AssociativeMemoryClusteringTrainer AssociativeMemory(this ClusteringCatalog.ClusteringTrainers trainers, string featureColumnName = "Features", int numberOfClusters = 3)
+        => trainers.AssociativeMemory(new ClusteringOptions { FeatureColumnName = featureColumnName, ClusteringCount = numberOfClusters });
+}

@@ -1,0 +1,109 @@
+using DrDam.ML.Native;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DrDam.ML.Clustering;
+
+/// <summary>
+/// Trains ClAM's prototypes with TorchSharp autograd and Adam on the (masked) reconstruction loss
+/// mean(m ⊙ (x − f_ρ(x̃))²), keeping the prototypes of the best epoch (CLUSTERING.md).
+/// </summary>
+public static class ClamTraining
+{
+    /// <summary>The trained prototypes (row-major k×d) and the loss of every epoch.</summary>
+    public static (float[] Prototypes, IReadOnlyList<double> Losses) Train(float[] data, int rows, int dimension, ClusteringOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (data.Length != rows * dimension)
+            throw new ArgumentException($"data must hold rows×dimension = {rows}×{dimension} values (got {data.Length}).", nameof(data));
+        Memory.Guard.Finite(data, dimension, "data");
+        var k = options.ClusteringCount;
+        if (k > rows)
+            throw new ArgumentOutOfRangeException(nameof(options), $"ClusteringCount = {k} exceeds the number of rows ({rows}).");
+
+        TorchSharpNative.EnsureLoaded();
+        var device = Resolve(options.Device);
+        var random = new Random(options.Seed);
+        using var x = torch.tensor(data, [rows, dimension]).to(device);
+        using var featureMean = x.mean([0], keepdim: true);
+        using var layer = new ContractionLayer(torch.tensor(Initial(data, rows, dimension, options, random), [k, dimension]).to(device),
+            options.Beta, options.StepSize, options.Steps);
+        using var optimizer = torch.optim.Adam(layer.parameters(), options.LearningRate);
+        var losses = new List<double>();
+        var best = double.PositiveInfinity;
+        var bestPrototypes = layer.Prototypes.detach().cpu().data<float>().ToArray();
+        var learningRate = options.LearningRate;
+        var stalled = 0;
+        var order = Enumerable.Range(0, rows).Select(i => (long)i).ToArray();
+        var hidden = new float[options.BatchSize * dimension];
+        for (var epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            random.Shuffle(order);
+            var total = 0.0;
+            for (var start = 0; start < rows; start += options.BatchSize)
+            {
+                using var scope = torch.NewDisposeScope();
+                var count = Math.Min(options.BatchSize, rows - start);
+                var batch = x.index_select(0, torch.tensor(order.AsSpan(start, count).ToArray(), device: device));
+                Tensor input, mask;
+                if (options.Masking)
+                {
+                    for (var i = 0; i < count * dimension; i++)
+                        hidden[i] = random.NextDouble() < options.MaskFraction ? 1f : 0f;
+                    mask = torch.tensor(hidden.AsSpan(0, count * dimension).ToArray(), [count, dimension]).to(device);
+                    input = batch * (1 - mask) + featureMean * mask; // hidden features start at the mean
+                }
+                else
+                {
+                    mask = torch.ones_like(batch);
+                    input = batch;
+                }
+                var loss = (mask * (batch - layer.forward(input, mask)).pow(2)).mean();
+                optimizer.zero_grad();
+                loss.backward();
+                optimizer.step();
+                total += loss.item<float>() * count;
+            }
+            var epochLoss = total / rows;
+            losses.Add(epochLoss);
+            options.Progress?.Report(new ClusteringEpoch(epoch, epochLoss, learningRate));
+            if (epochLoss < best - 1e-6)
+            {
+                best = epochLoss;
+                bestPrototypes = layer.Prototypes.detach().cpu().data<float>().ToArray();
+                stalled = 0;
+            }
+            else if (++stalled >= 5)
+            {
+                learningRate *= 0.8;
+                foreach (var group in optimizer.ParamGroups)
+                    group.LearningRate = learningRate;
+                stalled = 0;
+                if (learningRate < 1e-6)
+                    break;
+            }
+        }
+        return (bestPrototypes, losses);
+    }
+
+    /// <summary>The device for <paramref name="choice"/>.</summary>
+    /// <exception cref="InvalidOperationException">CUDA was asked for and TorchSharp finds none.</exception>
+    public static Device Resolve(TrainingDevice choice) => choice switch
+    {
+        TrainingDevice.Cpu => CPU,
+        TrainingDevice.Cuda => torch.cuda.is_available() ? CUDA : throw new InvalidOperationException("Device = Cuda, but TorchSharp finds no CUDA device (reference a libtorch-cuda runtime package and check the driver)."),
+        _ => torch.cuda.is_available() ? CUDA : CPU,
+    };
+
+    private static float[] Initial(float[] data, int rows, int dimension, ClusteringOptions options, Random random)
+    {
+        if (options.Initialization == PrototypeInitialization.KMeansPlusPlus)
+            return KMeansPlusPlus.Seed(data, rows, dimension, options.ClusteringCount, options.Seed);
+        var values = new float[options.ClusteringCount * dimension];
+        for (var i = 0; i < values.Length; i++)
+            values[i] = (float)(0.1 + 0.1 * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
+        return values;
+    }
+}

@@ -1,0 +1,94 @@
+namespace DrDam.ML.Clustering;
+
+/// <summary>How ClAM's prototypes start.</summary>
+public enum PrototypeInitialization
+{
+    /// <summary>k-means++ on the data, seeded (default).</summary>
+    KMeansPlusPlus = 0,
+    /// <summary>N(0.1, 0.1²) draws, as in the reference code.</summary>
+    Gaussian = 1,
+}
+
+/// <summary>Where ClAM trains.</summary>
+public enum TrainingDevice
+{
+    /// <summary>CUDA when TorchSharp finds a GPU, else the CPU.</summary>
+    Auto = 0,
+    /// <summary>The CPU.</summary>
+    Cpu = 1,
+    /// <summary>CUDA (an error where there is none).</summary>
+    Cuda = 2,
+}
+
+/// <summary>One finished training epoch.</summary>
+/// <param name="Epoch">1-based epoch number.</param>
+/// <param name="Loss">Mean reconstruction loss over the epoch.</param>
+/// <param name="LearningRate">Adam's learning rate during the epoch.</param>
+public readonly record struct ClusteringEpoch(int Epoch, double Loss, double LearningRate);
+
+/// <summary>
+/// Settings of ClAM, end-to-end differentiable clustering with an associative memory (CLUSTERING.md),
+/// for <c>mlContext.Clustering.Trainers.AssociativeMemory</c>. Validated by <see cref="Validate"/> when the trainer is created.
+/// </summary>
+public sealed record ClusteringOptions
+{
+    /// <summary>The float-vector column to cluster. Default "Features".</summary>
+    public string FeatureColumnName { get; init; } = "Features";
+
+    /// <summary>k, the number of clusters (prototypes), at least 2. Default 3.</summary>
+    public int ClusteringCount { get; init; } = 3;
+
+    /// <summary>β of the contraction's softmax (&gt; 0), for standardised features. Default 1.5.</summary>
+    public double Beta { get; init; } = 1.5;
+
+    /// <summary>T, unrolled descent steps (&gt;= 1). Default 10.</summary>
+    public int Steps { get; init; } = 10;
+
+    /// <summary>α, the step of the contraction (&gt; 0). Default 0.1.</summary>
+    public double StepSize { get; init; } = 0.1;
+
+    /// <summary>Training epochs (&gt;= 1). Default 60.</summary>
+    public int Epochs { get; init; } = 60;
+
+    /// <summary>Rows per Adam step (&gt;= 1). Default 32.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Adam's initial learning rate (&gt; 0); ×0.8 whenever the epoch loss stalls for 5 epochs. Default 0.02.</summary>
+    public double LearningRate { get; init; } = 0.02;
+
+    /// <summary>Self-supervised masking: hide a fraction of each row's features and learn to fill them in. Default true.</summary>
+    public bool Masking { get; init; } = true;
+
+    /// <summary>Fraction of features hidden per row when masking, in (0, 1). Default 0.2.</summary>
+    public double MaskFraction { get; init; } = 0.2;
+
+    /// <summary>How prototypes start. Default k-means++.</summary>
+    public PrototypeInitialization Initialization { get; init; } = PrototypeInitialization.KMeansPlusPlus;
+
+    /// <summary>Seed of the initialisation, the batch order and the masks. Default 0.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Where training runs. Prediction never needs TorchSharp. Default Auto.</summary>
+    public TrainingDevice Device { get; init; } = TrainingDevice.Auto;
+
+    /// <summary>Told the loss after each epoch (not saved with the model).</summary>
+    public IProgress<ClusteringEpoch>? Progress { get; init; }
+
+    /// <summary>Throws naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(FeatureColumnName, nameof(FeatureColumnName));
+        if (ClusteringCount < 2)
+            throw new ArgumentOutOfRangeException(nameof(ClusteringCount), ClusteringCount, $"ClusteringCount must be >= 2 (got {ClusteringCount}).");
+        Memory.Guard.Positive(Beta, nameof(Beta));
+        Memory.Guard.Positive(Steps, nameof(Steps));
+        Memory.Guard.Positive(StepSize, nameof(StepSize));
+        Memory.Guard.Positive(Epochs, nameof(Epochs));
+        Memory.Guard.Positive(BatchSize, nameof(BatchSize));
+        Memory.Guard.Positive(LearningRate, nameof(LearningRate));
+        if (Masking && !(MaskFraction > 0 && MaskFraction < 1))
+            throw new ArgumentOutOfRangeException(nameof(MaskFraction), MaskFraction, $"MaskFraction must lie in (0, 1) (got {MaskFraction}).");
+        Memory.Guard.Defined(Initialization, nameof(Initialization));
+        Memory.Guard.Defined(Device, nameof(Device));
+    }
+}

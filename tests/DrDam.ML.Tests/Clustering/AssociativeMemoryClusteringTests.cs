@@ -1,0 +1,82 @@
+using DrDam.ML.Clustering;
+using DrDam.ML.Tests.Transforms;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace DrDam.ML.Tests.Clustering;
+
+public sealed class AssociativeMemoryClusteringTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("drdam-clam-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    private sealed class Point
+    {
+        [VectorType(4)] public float[] Features { get; set; } = [];
+        public uint Label { get; set; }
+    }
+
+    // Three well-separated Gaussian blobs in 4-D (centres 6σ apart), 60 points each, roughly standardised.
+    private static IDataView Blobs(MLContext ml, int perCluster = 60, int seed = 3)
+    {
+        var random = new Random(seed);
+        float[][] centres = [[-1.5f, 0, 0, 1], [1.5f, 1, 0, -1], [0, -1.5f, 1.5f, 0]];
+        var points = new List<Point>();
+        for (var c = 0; c < centres.Length; c++)
+            for (var i = 0; i < perCluster; i++)
+                points.Add(new Point { Label = (uint)c + 1, Features = centres[c].Select(v => v + 0.25f * (float)Normal(random)).ToArray() });
+        return ml.Data.LoadFromEnumerable(points);
+    }
+
+    private static double Normal(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
+    [Fact]
+    public void WellSeparatedMixtureIsRecoveredAndEvaluatesLikeKMeans()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Blobs(ml);
+        var epochs = new List<ClusteringEpoch>();
+        var model = ml.Transforms.Conversion.MapValueToKey("Label")
+            .Append(ml.Clustering.Trainers.AssociativeMemory(new ClusteringOptions { ClusteringCount = 3, Epochs = 30, Seed = 4, Progress = new Collect(epochs) }))
+            .Fit(data);
+        var metrics = ml.Clustering.Evaluate(model.Transform(data), labelColumnName: "Label", scoreColumnName: "Score", featureColumnName: "Features");
+        Assert.True(metrics.NormalizedMutualInformation > 0.95, $"NMI {metrics.NormalizedMutualInformation}");
+        Assert.Equal(30, epochs.Count);
+        Assert.True(epochs.Min(e => e.Loss) < 0.8 * epochs[0].Loss, $"loss {epochs[0].Loss} → {epochs.Min(e => e.Loss)}");
+    }
+
+    [Fact]
+    public void FreshProcessGivesTheSameAssignments()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Blobs(ml, perCluster: 20);
+        var model = ml.Clustering.Trainers.AssociativeMemory(new ClusteringOptions { ClusteringCount = 3, Epochs = 5 }).Fit(data);
+        var path = Path.Combine(folder, "clam.zip");
+        ml.Model.Save(model, data.Schema, path);
+        var expected = model.Transform(data);
+        var actual = FreshProcess.Apply(ml, path, data, folder);
+        Assert.Equal(Columns.Values<uint>(expected, "PredictedLabel"), Columns.Values<uint>(actual, "PredictedLabel"));
+        Assert.Equal(Columns.Vectors(expected, "Score"), Columns.Vectors(actual, "Score"));
+    }
+
+    [Fact]
+    public void BadInputIsRejectedNamingTheProblem()
+    {
+        var ml = new MLContext(seed: 1);
+        Assert.Equal("ClusteringCount", Assert.Throws<ArgumentOutOfRangeException>(() => ml.Clustering.Trainers.AssociativeMemory(new ClusteringOptions { ClusteringCount = 1 })).ParamName);
+        Assert.Equal("Beta", Assert.Throws<ArgumentOutOfRangeException>(() => ml.Clustering.Trainers.AssociativeMemory(new ClusteringOptions { Beta = 0 })).ParamName);
+        Assert.Equal("MaskFraction", Assert.Throws<ArgumentOutOfRangeException>(() => ml.Clustering.Trainers.AssociativeMemory(new ClusteringOptions { MaskFraction = 1 })).ParamName);
+        var few = Blobs(ml, perCluster: 1);
+        Assert.Contains("ClusteringCount = 5 exceeds the number of rows (3)",
+            Assert.Throws<ArgumentOutOfRangeException>(() => ml.Clustering.Trainers.AssociativeMemory(new ClusteringOptions { ClusteringCount = 5 }).Fit(few)).Message);
+        var nan = ml.Data.LoadFromEnumerable(new[] { new Point { Features = [0, 0, 0, 0] }, new Point { Features = [0, float.NaN, 0, 0] }, new Point { Features = [1, 1, 1, 1] } });
+        Assert.Contains("Column 'Features', row 1: a feature is NaN",
+            Assert.Throws<InvalidDataException>(() => ml.Clustering.Trainers.AssociativeMemory(new ClusteringOptions { ClusteringCount = 2 }).Fit(nan)).Message);
+    }
+
+    private sealed class Collect(List<ClusteringEpoch> epochs) : IProgress<ClusteringEpoch>
+    {
+        public void Report(ClusteringEpoch value) => epochs.Add(value);
+    }
+}
