@@ -13,6 +13,7 @@ public static class Cli
         {
             ImageCommand.Create("inpaint"),
             ImageCommand.Create("denoise"),
+            ClusterCommand.Create(),
         };
         try
         {

@@ -28,4 +28,18 @@ public sealed record IdxImages(int Count, int Height, int Width, byte[] Pixels)
         stream.ReadExactly(pixels);
         return new IdxImages(n, height, width, pixels);
     }
+
+    /// <summary>The first <paramref name="count"/> labels of an IDX label file (magic 0x801).</summary>
+    public static byte[] ReadLabels(string path, int count)
+    {
+        using var file = File.OpenRead(path);
+        using Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
+        Span<byte> header = stackalloc byte[8];
+        stream.ReadExactly(header);
+        if (BinaryPrimitives.ReadInt32BigEndian(header) != 0x801)
+            throw new InvalidDataException($"{path} is not an IDX label file.");
+        var labels = new byte[Math.Min(count, BinaryPrimitives.ReadInt32BigEndian(header[4..]))];
+        stream.ReadExactly(labels);
+        return labels;
+    }
 }

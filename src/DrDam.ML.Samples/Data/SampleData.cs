@@ -6,7 +6,11 @@ public static class SampleData
     /// <summary>The embedded Fashion-MNIST subset (1000 test images).</summary>
     public static string FashionMnistImages => Find("fashion-mnist-t10k-1k-images-idx3-ubyte.gz");
 
-    private static string Find(string name)
+    /// <summary>Their labels.</summary>
+    public static string FashionMnistLabels => Find("fashion-mnist-t10k-1k-labels-idx1-ubyte.gz");
+
+    /// <summary>The path of data/<paramref name="name"/>.</summary>
+    public static string Find(string name)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -7,15 +7,10 @@ namespace DrDam.ML.Tests.Samples;
 [CollectionDefinition(nameof(ConsoleCollection), DisableParallelization = true)]
 public sealed class ConsoleCollection;
 
-/// <summary>The CLI run in-process (it writes to the console, so these tests run alone).</summary>
-[Collection(nameof(ConsoleCollection))]
-public sealed class CliTests : IDisposable
+/// <summary>Runs the CLI in-process with the console captured.</summary>
+internal static class CliRunner
 {
-    private readonly string folder = Directory.CreateTempSubdirectory("drdam-cli-").FullName;
-
-    public void Dispose() => Directory.Delete(folder, recursive: true);
-
-    private static (int Code, string Out, string Error) Run(params string[] args)
+    public static (int Code, string Out, string Error) Run(params string[] args)
     {
         var (stdout, stderr) = (Console.Out, Console.Error);
         using var output = new StringWriter();
@@ -32,6 +27,17 @@ public sealed class CliTests : IDisposable
             Console.SetError(stderr);
         }
     }
+}
+
+/// <summary>The CLI run in-process (it writes to the console, so these tests run alone).</summary>
+[Collection(nameof(ConsoleCollection))]
+public sealed class CliTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("drdam-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    private static (int Code, string Out, string Error) Run(params string[] args) => CliRunner.Run(args);
 
     [Theory]
     [InlineData("inpaint", "--occlude", "bottom:0.5")]
@@ -106,5 +112,34 @@ public sealed class CliTests : IDisposable
         var (code, _, stderr) = Run("inpaint", "--representation", "xx", "--json");
         Assert.NotEqual(0, code);
         Assert.Contains("xx", stderr);
+    }
+}
+
+[Collection(nameof(ConsoleCollection))]
+public sealed class ClusterCliTests
+{
+    [Fact]
+    public void ClusterReportsBothMethodsOnIris()
+    {
+        var (code, stdout, stderr) = CliRunner.Run("cluster", "--dataset", "iris", "--epochs", "5", "--json");
+        Assert.True(code == 0, stderr);
+        var root = System.Text.Json.JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]).RootElement;
+        Assert.Equal(150, root.GetProperty("rows").GetInt32());
+        Assert.Equal(4, root.GetProperty("features").GetInt32());
+        Assert.Equal(3, root.GetProperty("k").GetInt32());
+        foreach (var key in new[] { "clam_nmi", "kmeans_nmi", "clam_ari", "kmeans_ari", "clam_silhouette", "kmeans_silhouette" })
+            Assert.InRange(root.GetProperty(key).GetDouble(), -1, 1);
+        Assert.True(root.GetProperty("kmeans_nmi").GetDouble() > 0.5);
+        Assert.True(root.GetProperty("clam_seconds").GetDouble() >= 0);
+    }
+
+    [Theory]
+    [InlineData("--k", "500", "--k must lie in [2, rows = 150] (got 500)")]
+    [InlineData("--data", "/no/such.csv", "--data: file '/no/such.csv' does not exist")]
+    public void BadClusterInputGivesOneLine(string option, string value, string message)
+    {
+        var (code, _, stderr) = CliRunner.Run("cluster", option, value, "--json");
+        Assert.Equal(1, code);
+        Assert.Contains(message, stderr);
     }
 }

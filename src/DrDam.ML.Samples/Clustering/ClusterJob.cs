@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using DrDam.ML.Clustering;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace DrDam.ML.Samples.Clustering;
+
+/// <summary>Settings of a <c>cluster</c> run.</summary>
+internal sealed record ClusterSettings(TabularData Data, int? K, double Beta, int Steps, int Epochs, int Seed, string Normalize);
+
+/// <summary>
+/// Clusters one table with ClAM and with ML.NET's KMeans through the same ML.NET pipeline
+/// (normalisation, then the trainer), and scores both: NMI and ARI against the labels, Euclidean
+/// silhouette on the normalised features.
+/// </summary>
+internal static class ClusterJob
+{
+    private sealed class Row
+    {
+        public float[] Features { get; set; } = [];
+    }
+
+    public static Dictionary<string, object?> Run(ClusterSettings s, IProgress<ClusteringEpoch>? progress)
+    {
+        var data = s.Data;
+        var d = data.Features[0].Length;
+        var labels = data.Labels?.Select((l, _) => l).ToArray();
+        var truth = labels?.Select(l => Array.IndexOf(labels.Distinct().ToArray(), l)).ToArray();
+        var k = s.K ?? (labels is null ? 3 : labels.Distinct().Count());
+        if (k < 2 || k > data.Features.Length)
+            throw new ArgumentException($"--k must lie in [2, rows = {data.Features.Length}] (got {k}).");
+        var ml = new MLContext(seed: s.Seed);
+        var schema = SchemaDefinition.Create(typeof(Row));
+        schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, d);
+        var view = ml.Data.LoadFromEnumerable(data.Features.Select(f => new Row { Features = f }), schema);
+        IEstimator<ITransformer> normalize = s.Normalize switch
+        {
+            "zscore" => ml.Transforms.NormalizeMeanVariance("Features", fixZero: false),
+            "minmax" => ml.Transforms.NormalizeMinMax("Features"),
+            "none" => ml.Transforms.CopyColumns("Features", "Features"),
+            _ => throw new ArgumentException($"--normalize must be zscore, minmax or none (got '{s.Normalize}')."),
+        };
+        var normalized = ml.Data.Cache(normalize.Fit(view).Transform(view));
+        var points = normalized.GetColumn<VBuffer<float>>("Features").Select(v => v.DenseValues().ToArray()).ToArray();
+
+        var clock = Stopwatch.StartNew();
+        var clam = ml.Clustering.Trainers.AssociativeMemory(new ClusteringOptions
+        {
+            ClusteringCount = k, Beta = s.Beta, Steps = s.Steps, Epochs = s.Epochs, Seed = s.Seed, Progress = progress,
+        }).Fit(normalized);
+        var clamLabels = Assignments(clam.Transform(normalized));
+        var clamSeconds = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        var kmeans = ml.Clustering.Trainers.KMeans("Features", numberOfClusters: k).Fit(normalized);
+        var kmeansLabels = Assignments(kmeans.Transform(normalized));
+        var kmeansSeconds = clock.Elapsed.TotalSeconds;
+
+        double? Score(Func<int[], int[], double> score, int[] predicted) => truth is null ? null : Math.Round(score(truth, predicted), 4);
+        return new Dictionary<string, object?>
+        {
+            ["command"] = "cluster",
+            ["dataset"] = data.Name,
+            ["rows"] = data.Features.Length,
+            ["features"] = d,
+            ["k"] = k,
+            ["beta"] = s.Beta,
+            ["clam_nmi"] = Score(ClusteringScores.NormalizedMutualInformation, clamLabels),
+            ["kmeans_nmi"] = Score(ClusteringScores.NormalizedMutualInformation, kmeansLabels),
+            ["clam_ari"] = Score(ClusteringScores.AdjustedRandIndex, clamLabels),
+            ["kmeans_ari"] = Score(ClusteringScores.AdjustedRandIndex, kmeansLabels),
+            ["clam_silhouette"] = Math.Round(ClusteringScores.Silhouette(points, clamLabels), 4),
+            ["kmeans_silhouette"] = Math.Round(ClusteringScores.Silhouette(points, kmeansLabels), 4),
+            ["clam_seconds"] = Math.Round(clamSeconds, 2),
+            ["kmeans_seconds"] = Math.Round(kmeansSeconds, 2),
+        };
+    }
+
+    private static int[] Assignments(IDataView scored) => scored.GetColumn<uint>("PredictedLabel").Select(l => (int)l).ToArray();
+}

@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.IO.Compression;
+using DrDam.ML.Samples.Data;
+
+namespace DrDam.ML.Samples.Clustering;
+
+/// <summary>A table of numeric features with an optional label per row (used only for evaluation).</summary>
+internal sealed record TabularData(float[][] Features, string[]? Labels, string Name)
+{
+    /// <summary>A CSV file with a header row; every column but the label column must be numeric.</summary>
+    public static TabularData ReadCsv(string path, string? labelColumn)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"--data: file '{path}' does not exist.", path);
+        using var file = File.OpenRead(path);
+        using var reader = new StreamReader(path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file);
+        var header = (reader.ReadLine() ?? throw new InvalidDataException($"--data: '{path}' is empty.")).Split(',');
+        var labelIndex = labelColumn is null ? -1 : Array.IndexOf(header, labelColumn);
+        if (labelColumn is not null && labelIndex < 0)
+            throw new ArgumentException($"--label-column: '{labelColumn}' is not a column of '{path}' (columns: {string.Join(", ", header)}).");
+        var features = new List<float[]>();
+        var labels = new List<string>();
+        string? line;
+        for (var row = 1; (line = reader.ReadLine()) is not null; row++)
+        {
+            if (line.Length == 0)
+                continue;
+            var cells = line.Split(',');
+            if (cells.Length != header.Length)
+                throw new InvalidDataException($"--data: '{path}' row {row} has {cells.Length} cells, the header {header.Length}.");
+            var values = new float[header.Length - (labelIndex < 0 ? 0 : 1)];
+            for (int c = 0, f = 0; c < cells.Length; c++)
+            {
+                if (c == labelIndex)
+                    continue;
+                if (!float.TryParse(cells[c], NumberStyles.Float, CultureInfo.InvariantCulture, out values[f]) || !float.IsFinite(values[f]))
+                    throw new InvalidDataException($"--data: '{path}' row {row}, column '{header[c]}': '{cells[c]}' is not a finite number.");
+                f++;
+            }
+            features.Add(values);
+            if (labelIndex >= 0)
+                labels.Add(cells[labelIndex]);
+        }
+        return new TabularData(features.ToArray(), labelIndex < 0 ? null : labels.ToArray(), Path.GetFileName(path));
+    }
+
+    /// <summary>iris, digits or fashion-mnist from the embedded data/ folder.</summary>
+    public static TabularData Dataset(string name) => name switch
+    {
+        "iris" => ReadCsv(SampleData.Find("iris.csv"), "label") with { Name = "iris" },
+        "digits" => ReadCsv(SampleData.Find("digits.csv.gz"), "label") with { Name = "digits" },
+        "fashion-mnist" => FashionMnist(),
+        _ => throw new ArgumentException($"--dataset must be iris, digits or fashion-mnist (got '{name}')."),
+    };
+
+    private static TabularData FashionMnist()
+    {
+        var images = IdxImages.Read(SampleData.FashionMnistImages);
+        var labels = IdxImages.ReadLabels(SampleData.FashionMnistLabels, images.Count);
+        var features = Enumerable.Range(0, images.Count)
+            .Select(n => images.Pixels.AsSpan(n * images.Dimension, images.Dimension).ToArray().Select(p => p / 255f).ToArray()).ToArray();
+        return new TabularData(features, labels.Select(l => l.ToString(CultureInfo.InvariantCulture)).ToArray(), "fashion-mnist");
+    }
+}

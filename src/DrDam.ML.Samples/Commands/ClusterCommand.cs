@@ -1,0 +1,66 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using DrDam.ML.Clustering;
+using DrDam.ML.Samples.Clustering;
+using Spectre.Console;
+
+namespace DrDam.ML.Samples.Commands;
+
+/// <summary><c>cluster</c>: ClAM and ML.NET's KMeans on the same table, scored side by side.</summary>
+internal static class ClusterCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string?>("--data") { Description = "CSV file with a header row (numeric features)" };
+        var labelColumn = new Option<string?>("--label-column") { Description = "Label column of --data, used only for evaluation" };
+        var dataset = new Option<string?>("--dataset") { Description = "iris, digits or fashion-mnist (embedded) [default: iris]" };
+        dataset.AcceptOnlyFromAmong("iris", "digits", "fashion-mnist");
+        var k = new Option<int?>("--k") { Description = "Clusters [default: the number of labels, else 3]" };
+        var beta = new Option<double>("--beta") { Description = "β of the contraction", DefaultValueFactory = _ => new ClusteringOptions().Beta };
+        var steps = new Option<int>("--steps") { Description = "T, unrolled steps", DefaultValueFactory = _ => new ClusteringOptions().Steps };
+        var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => new ClusteringOptions().Epochs };
+        var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 0 };
+        var normalize = new Option<string>("--normalize") { Description = "zscore, minmax or none", DefaultValueFactory = _ => "zscore" };
+        normalize.AcceptOnlyFromAmong("zscore", "minmax", "none");
+        var json = new Option<bool>("--json") { Description = "Print one JSON object as the last line (no progress display)" };
+        var command = new Command("cluster", "Cluster a table with ClAM (associative-memory clustering) and with KMeans; report NMI, ARI, silhouette")
+        {
+            data, labelColumn, dataset, k, beta, steps, epochs, seed, normalize, json,
+        };
+        command.SetAction(result =>
+        {
+            var table = result.GetValue(data) is { } path
+                ? TabularData.ReadCsv(path, result.GetValue(labelColumn))
+                : TabularData.Dataset(result.GetValue(dataset) ?? "iris");
+            var settings = new ClusterSettings(table, result.GetValue(k), result.GetValue(beta), result.GetValue(steps), result.GetValue(epochs),
+                result.GetValue(seed), result.GetValue(normalize)!);
+            return Run(settings, result.GetValue(json));
+        });
+        return command;
+    }
+
+    private static int Run(ClusterSettings settings, bool json)
+    {
+        Dictionary<string, object?> report = null!;
+        if (json || Console.IsOutputRedirected)
+            report = ClusterJob.Run(settings, null);
+        else
+            AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .Start(ctx =>
+                {
+                    var task = ctx.AddTask("ClAM training", maxValue: settings.Epochs);
+                    report = ClusterJob.Run(settings, new Progress<ClusteringEpoch>(e => task.Value = e.Epoch));
+                });
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(report));
+            return 0;
+        }
+        var output = new Table().AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
+        foreach (var (key, value) in report)
+            output.AddRow(key, Markup.Escape(value is null ? "-" : Convert.ToString(value, CultureInfo.InvariantCulture)!));
+        AnsiConsole.Write(output);
+        return 0;
+    }
+}
