@@ -30,7 +30,7 @@ public static class ClamTraining
         using var featureMean = x.mean([0], keepdim: true);
         using var layer = new ContractionLayer(torch.tensor(Initial(data, rows, dimension, options, random), [k, dimension]).to(device),
             options.Beta, options.StepSize, options.Steps);
-        using var optimizer = torch.optim.Adam(layer.parameters(), options.LearningRate);
+        using var optimizer = new AdamOptimizer(layer.parameters(), options.LearningRate);
         var losses = new List<double>();
         var best = double.PositiveInfinity;
         var bestPrototypes = layer.Prototypes.detach().cpu().data<float>().ToArray();
@@ -53,17 +53,18 @@ public static class ClamTraining
                     for (var i = 0; i < count * dimension; i++)
                         hidden[i] = random.NextDouble() < options.MaskFraction ? 1f : 0f;
                     mask = torch.tensor(hidden.AsSpan(0, count * dimension).ToArray(), [count, dimension]).to(device);
-                    input = batch * (1 - mask) + featureMean * mask; // hidden features start at the mean
+                    input = batch.mul(torch.ones_like(mask).add(mask, TorchScalars.MinusOne)).add(featureMean.mul(mask), TorchScalars.One); // hidden features start at the mean
                 }
                 else
                 {
                     mask = torch.ones_like(batch);
                     input = batch;
                 }
-                var loss = (mask * (batch - layer.forward(input, mask)).pow(2)).mean();
-                optimizer.zero_grad();
+                var error = batch.add(layer.forward(input, mask), TorchScalars.MinusOne);
+                var loss = mask.mul(error.mul(error)).mean();
+                optimizer.ZeroGrad();
                 loss.backward();
-                optimizer.step();
+                optimizer.Step();
                 total += loss.item<float>() * count;
             }
             var epochLoss = total / rows;
@@ -78,8 +79,7 @@ public static class ClamTraining
             else if (++stalled >= 5)
             {
                 learningRate *= 0.8;
-                foreach (var group in optimizer.ParamGroups)
-                    group.LearningRate = learningRate;
+                optimizer.LearningRate = learningRate;
                 stalled = 0;
                 if (learningRate < 1e-6)
                     break;
@@ -101,6 +101,16 @@ public static class ClamTraining
     {
         if (options.Initialization == PrototypeInitialization.KMeansPlusPlus)
             return KMeansPlusPlus.Seed(data, rows, dimension, options.ClusteringCount, options.Seed);
+        if (options.Initialization == PrototypeInitialization.KMeans)
+        {
+            // The best of 10 seeded k-means++ + Lloyd runs by within-cluster sum of squares, as scikit-learn's n_init = 10.
+            return Enumerable.Range(options.Seed, 10).Select(seed =>
+            {
+                var centres = KMeansPlusPlus.Seed(data, rows, dimension, options.ClusteringCount, seed);
+                KMeansPlusPlus.Refine(data, rows, dimension, centres, iterations: 100);
+                return centres;
+            }).MinBy(centres => KMeansPlusPlus.Inertia(data, rows, dimension, centres))!;
+        }
         var values = new float[options.ClusteringCount * dimension];
         for (var i = 0; i < values.Length; i++)
             values[i] = (float)(0.1 + 0.1 * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));

@@ -15,7 +15,7 @@ public sealed class ContractionLayer : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly Parameter prototypes;
     private readonly Parameter logBeta;
-    private readonly double stepSize;
+    private readonly Tensor stepSize, minusHalf, minusTwo;
     private readonly int steps;
 
     /// <summary>Creates the layer from initial prototypes (k×d).</summary>
@@ -26,7 +26,11 @@ public sealed class ContractionLayer : nn.Module<Tensor, Tensor, Tensor>
             throw new ArgumentException($"initialPrototypes must be k×d (got {initialPrototypes.dim()} dimensions).", nameof(initialPrototypes));
         prototypes = new Parameter(initialPrototypes.detach().clone());
         logBeta = new Parameter(torch.tensor(Math.Log(Memory.Guard.Positive(beta, nameof(beta))), dtype: initialPrototypes.dtype, device: initialPrototypes.device), requires_grad: learnBeta);
-        this.stepSize = Memory.Guard.Positive(stepSize, nameof(stepSize));
+        // Constants as 0-d tensors, so the loop creates no implicit Scalar (see TorchScalars).
+        var (type, device) = (initialPrototypes.dtype, initialPrototypes.device);
+        this.stepSize = torch.tensor(Memory.Guard.Positive(stepSize, nameof(stepSize)), dtype: type, device: device);
+        minusHalf = torch.tensor(-0.5, dtype: type, device: device);
+        minusTwo = torch.tensor(-2.0, dtype: type, device: device);
         this.steps = Memory.Guard.Positive(steps, nameof(steps));
         RegisterComponents();
     }
@@ -40,15 +44,17 @@ public sealed class ContractionLayer : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>Contracts a batch <paramref name="x"/> (B×d); only coordinates where <paramref name="mask"/> is 1 move.</summary>
     public override Tensor forward(Tensor x, Tensor mask)
     {
-        var beta = logBeta.exp();
+        var scale = minusHalf.mul(logBeta.exp()); // −β/2
         var rho = prototypes;
-        var rhoNorms = rho.pow(2).sum(1).unsqueeze(0); // 1×k
+        var rhoNorms = rho.mul(rho).sum(1).unsqueeze(0); // 1×k (square() is pow(2): an implicit Scalar)
+        var moving = stepSize.mul(mask);
         var v = x;
         for (var t = 0; t < steps; t++)
         {
-            var distances = v.pow(2).sum(1, keepdim: true) - 2 * v.matmul(rho.t()) + rhoNorms; // B×k
-            var p = nn.functional.softmax(-0.5 * beta * distances, dim: 1);
-            v = v + stepSize * mask * (p.matmul(rho) - v); // Σ p_μ(ρ^μ − v) = pρ − v since Σ p = 1
+            // ‖v‖² − 2vρᵀ + ‖ρ‖²  (B×k); additions pass explicit Scalars, see TorchScalars
+            var distances = v.mul(v).sum(1, keepdim: true).add(minusTwo.mul(v.matmul(rho.t())), TorchScalars.One).add(rhoNorms, TorchScalars.One);
+            var p = nn.functional.softmax(scale.mul(distances), dim: 1);
+            v = v.add(moving.mul(p.matmul(rho).add(v, TorchScalars.MinusOne)), TorchScalars.One); // Σ p_μ(ρ^μ − v) = pρ − v since Σ p = 1
         }
         return v;
     }
