@@ -6,7 +6,7 @@ using Microsoft.ML.Data;
 namespace DrDam.ML.Samples.Clustering;
 
 /// <summary>Settings of a <c>cluster</c> run.</summary>
-internal sealed record ClusterSettings(TabularData Data, int? K, double Beta, int Steps, int Epochs, int Seed, string Normalize);
+internal sealed record ClusterSettings(TabularData Data, int? K, double? Beta, int Steps, int Epochs, int Seed, string Normalize);
 
 /// <summary>
 /// Clusters one table with ClAM and with ML.NET's KMeans through the same ML.NET pipeline
@@ -63,7 +63,7 @@ internal static class ClusterJob
             ["rows"] = data.Features.Length,
             ["features"] = d,
             ["k"] = k,
-            ["beta"] = s.Beta,
+            ["beta"] = Math.Round(clam.Prototypes.Beta, 4),
             ["clam_nmi"] = Score(ClusteringScores.NormalizedMutualInformation, clamLabels),
             ["kmeans_nmi"] = Score(ClusteringScores.NormalizedMutualInformation, kmeansLabels),
             ["clam_ari"] = Score(ClusteringScores.AdjustedRandIndex, clamLabels),

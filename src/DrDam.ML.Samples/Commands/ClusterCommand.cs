@@ -17,7 +17,7 @@ internal static class ClusterCommand
         var dataset = new Option<string?>("--dataset") { Description = "iris, digits or fashion-mnist (embedded) [default: iris]" };
         dataset.AcceptOnlyFromAmong("iris", "digits", "fashion-mnist");
         var k = new Option<int?>("--k") { Description = "Clusters [default: the number of labels, else 3]" };
-        var beta = new Option<double>("--beta") { Description = "β of the contraction", DefaultValueFactory = _ => new ClusteringOptions().Beta };
+        var beta = new Option<double?>("--beta") { Description = "β of the contraction [default: automatic, 192 / mean squared distance between rows]" };
         var steps = new Option<int>("--steps") { Description = "T, unrolled steps", DefaultValueFactory = _ => new ClusteringOptions().Steps };
         var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => new ClusteringOptions().Epochs };
         var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 0 };

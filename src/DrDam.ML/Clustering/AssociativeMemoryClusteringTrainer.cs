@@ -47,8 +47,8 @@ public sealed class AssociativeMemoryClusteringTrainer : IEstimator<AssociativeM
         var n = rows.Count / d;
         if (n < Options.ClusteringCount)
             throw new ArgumentOutOfRangeException(nameof(input), $"ClusteringCount = {Options.ClusteringCount} exceeds the number of rows ({n}) in column '{column.Name}'.");
-        var (prototypes, _) = ClamTraining.Train(rows.ToArray(), n, d, Options);
-        var memory = new MemoryMatrix(d, new MemoryMatrixOptions { Beta = Options.Beta });
+        var (prototypes, beta, _) = ClamTraining.Train(rows.ToArray(), n, d, Options);
+        var memory = new MemoryMatrix(d, new MemoryMatrixOptions { Beta = beta });
         memory.AddRange(prototypes, Options.ClusteringCount);
         return new AssociativeMemoryClusteringTransformer(Options.FeatureColumnName, memory, Options.StepSize, Options.Steps);
     }

@@ -10,8 +10,8 @@ namespace DrDam.ML.Clustering;
 /// </summary>
 public static class ClamTraining
 {
-    /// <summary>The trained prototypes (row-major k×d) and the loss of every epoch.</summary>
-    public static (float[] Prototypes, IReadOnlyList<double> Losses) Train(float[] data, int rows, int dimension, ClusteringOptions options)
+    /// <summary>The trained prototypes (row-major k×d), the β used and the loss of every epoch.</summary>
+    public static (float[] Prototypes, double Beta, IReadOnlyList<double> Losses) Train(float[] data, int rows, int dimension, ClusteringOptions options)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
@@ -23,13 +23,14 @@ public static class ClamTraining
         if (k > rows)
             throw new ArgumentOutOfRangeException(nameof(options), $"ClusteringCount = {k} exceeds the number of rows ({rows}).");
 
+        var beta = options.Beta ?? AutomaticBeta(data, rows, dimension);
         TorchSharpNative.EnsureLoaded();
         var device = Resolve(options.Device);
         var random = new Random(options.Seed);
         using var x = torch.tensor(data, [rows, dimension]).to(device);
         using var featureMean = x.mean([0], keepdim: true);
         using var layer = new ContractionLayer(torch.tensor(Initial(data, rows, dimension, options, random), [k, dimension]).to(device),
-            options.Beta, options.StepSize, options.Steps);
+            beta, options.StepSize, options.Steps);
         using var optimizer = new AdamOptimizer(layer.parameters(), options.LearningRate);
         var losses = new List<double>();
         var best = double.PositiveInfinity;
@@ -85,7 +86,25 @@ public static class ClamTraining
                     break;
             }
         }
-        return (bestPrototypes, losses);
+        return (bestPrototypes, beta, losses);
+    }
+
+    /// <summary>β = AutomaticBetaScale / E‖x − x′‖², with E‖x − x′‖² = 2·Σⱼ Var(xⱼ) over all pairs of rows.</summary>
+    public static double AutomaticBeta(ReadOnlySpan<float> data, int rows, int dimension)
+    {
+        var total = 0.0;
+        for (var j = 0; j < dimension; j++)
+        {
+            double sum = 0, squares = 0;
+            for (var i = 0; i < rows; i++)
+            {
+                double v = data[i * dimension + j];
+                sum += v;
+                squares += v * v;
+            }
+            total += squares / rows - (sum / rows) * (sum / rows);
+        }
+        return total > 0 ? ClusteringOptions.AutomaticBetaScale / (2 * total) : 1;
     }
 
     /// <summary>The device for <paramref name="choice"/>.</summary>
