@@ -30,11 +30,12 @@ public static class ClamTraining
         using var x = torch.tensor(data, [rows, dimension]).to(device);
         using var featureMean = x.mean([0], keepdim: true);
         using var layer = new ContractionLayer(torch.tensor(Initial(data, rows, dimension, options, random), [k, dimension]).to(device),
-            beta, options.StepSize, options.Steps);
+            beta, options.StepSize, options.Steps, options.LearnBeta);
         using var optimizer = new AdamOptimizer(layer.parameters(), options.LearningRate);
         var losses = new List<double>();
         var best = double.PositiveInfinity;
         var bestPrototypes = layer.Prototypes.detach().cpu().data<float>().ToArray();
+        var bestBeta = beta;
         var learningRate = options.LearningRate;
         var stalled = 0;
         var order = Enumerable.Range(0, rows).Select(i => (long)i).ToArray();
@@ -75,6 +76,7 @@ public static class ClamTraining
             {
                 best = epochLoss;
                 bestPrototypes = layer.Prototypes.detach().cpu().data<float>().ToArray();
+                bestBeta = options.LearnBeta ? layer.Beta : beta;
                 stalled = 0;
             }
             else if (++stalled >= 5)
@@ -86,7 +88,7 @@ public static class ClamTraining
                     break;
             }
         }
-        return (bestPrototypes, beta, losses);
+        return (bestPrototypes, bestBeta, losses);
     }
 
     /// <summary>β = AutomaticBetaScale / E‖x − x′‖², with E‖x − x′‖² = 2·Σⱼ Var(xⱼ) over all pairs of rows.</summary>

@@ -46,6 +46,9 @@ public sealed record ClusteringOptions
     /// </summary>
     public double? Beta { get; init; }
 
+    /// <summary>Also learn β (through log β) by gradient descent, starting from <see cref="Beta"/>. Default false.</summary>
+    public bool LearnBeta { get; init; }
+
     /// <summary>β·E‖x − x′‖² for the automatic β (measured on iris, digits and Fashion-MNIST: see the README).</summary>
     public const double AutomaticBetaScale = 192;
 

@@ -39,7 +39,14 @@ public sealed class ContractionLayer : nn.Module<Tensor, Tensor, Tensor>
     public Parameter Prototypes => prototypes;
 
     /// <summary>β (learned when the layer was created with learnBeta).</summary>
-    public double Beta => Math.Exp(logBeta.item<double>());
+    public double Beta
+    {
+        get
+        {
+            using var value = logBeta.detach().to_type(ScalarType.Float64);
+            return Math.Exp(value.item<double>());
+        }
+    }
 
     /// <summary>Contracts a batch <paramref name="x"/> (B×d); only coordinates where <paramref name="mask"/> is 1 move.</summary>
     public override Tensor forward(Tensor x, Tensor mask)

@@ -47,6 +47,17 @@ public sealed class AssociativeMemoryClusteringTests : IDisposable
     }
 
     [Fact]
+    public void LearnedBetaMovesAndIsKeptInTheModel()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Blobs(ml, perCluster: 30);
+        var model = ml.Clustering.Trainers.AssociativeMemory(new ClusteringOptions { ClusteringCount = 3, Epochs = 15, Beta = 0.5, LearnBeta = true, LearningRate = 0.05 }).Fit(data);
+        Assert.NotEqual(0.5, model.Prototypes.Beta, 1e-3);
+        var fixedBeta = ml.Clustering.Trainers.AssociativeMemory(new ClusteringOptions { ClusteringCount = 3, Epochs = 15, Beta = 0.5 }).Fit(data);
+        Assert.Equal(0.5, fixedBeta.Prototypes.Beta);
+    }
+
+    [Fact]
     public void FreshProcessGivesTheSameAssignments()
     {
         var ml = new MLContext(seed: 1);
