@@ -6,7 +6,7 @@ using Microsoft.ML.Data;
 namespace DrDam.ML.Samples.Clustering;
 
 /// <summary>Settings of a <c>cluster</c> run.</summary>
-internal sealed record ClusterSettings(TabularData Data, int? K, double? Beta, int Steps, int Epochs, int Seed, string Normalize);
+internal sealed record ClusterSettings(TabularData Data, int? K, double? Beta, int Steps, int Epochs, int Seed, string Normalize, bool Deep = false);
 
 /// <summary>
 /// Clusters one table with ClAM and with ML.NET's KMeans through the same ML.NET pipeline
@@ -47,6 +47,7 @@ internal static class ClusterJob
         var clam = ml.Clustering.Trainers.AssociativeMemory(new ClusteringOptions
         {
             ClusteringCount = k, Beta = s.Beta, Steps = s.Steps, Epochs = s.Epochs, Seed = s.Seed, Progress = progress,
+            Deep = s.Deep ? new DeepClusteringOptions() : null,
         }).Fit(normalized);
         var clamLabels = Assignments(clam.Transform(normalized));
         var clamSeconds = clock.Elapsed.TotalSeconds;
@@ -64,6 +65,7 @@ internal static class ClusterJob
             ["features"] = d,
             ["k"] = k,
             ["beta"] = Math.Round(clam.Prototypes.Beta, 4),
+            ["deep"] = s.Deep,
             ["clam_nmi"] = Score(ClusteringScores.NormalizedMutualInformation, clamLabels),
             ["kmeans_nmi"] = Score(ClusteringScores.NormalizedMutualInformation, kmeansLabels),
             ["clam_ari"] = Score(ClusteringScores.AdjustedRandIndex, clamLabels),

@@ -23,10 +23,11 @@ internal static class ClusterCommand
         var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 0 };
         var normalize = new Option<string>("--normalize") { Description = "zscore, minmax or none", DefaultValueFactory = _ => "zscore" };
         normalize.AcceptOnlyFromAmong("zscore", "minmax", "none");
+        var deep = new Option<bool>("--deep") { Description = "Deep variant: cluster in the latent space of an autoencoder trained with the contraction" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object as the last line (no progress display)" };
         var command = new Command("cluster", "Cluster a table with ClAM (associative-memory clustering) and with KMeans; report NMI, ARI, silhouette")
         {
-            data, labelColumn, dataset, k, beta, steps, epochs, seed, normalize, json,
+            data, labelColumn, dataset, k, beta, steps, epochs, seed, normalize, deep, json,
         };
         command.SetAction(result =>
         {
@@ -34,7 +35,7 @@ internal static class ClusterCommand
                 ? TabularData.ReadCsv(path, result.GetValue(labelColumn))
                 : TabularData.Dataset(result.GetValue(dataset) ?? "iris");
             var settings = new ClusterSettings(table, result.GetValue(k), result.GetValue(beta), result.GetValue(steps), result.GetValue(epochs),
-                result.GetValue(seed), result.GetValue(normalize)!);
+                result.GetValue(seed), result.GetValue(normalize)!, result.GetValue(deep));
             return Run(settings, result.GetValue(json));
         });
         return command;

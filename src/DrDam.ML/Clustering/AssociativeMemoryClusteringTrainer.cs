@@ -47,10 +47,16 @@ public sealed class AssociativeMemoryClusteringTrainer : IEstimator<AssociativeM
         var n = rows.Count / d;
         if (n < Options.ClusteringCount)
             throw new ArgumentOutOfRangeException(nameof(input), $"ClusteringCount = {Options.ClusteringCount} exceeds the number of rows ({n}) in column '{column.Name}'.");
-        var (prototypes, beta, _) = ClamTraining.Train(rows.ToArray(), n, d, Options);
-        var memory = new MemoryMatrix(d, new MemoryMatrixOptions { Beta = beta });
+        var data = rows.ToArray();
+        var (encoder, prototypes, beta) = Options.Deep is null
+            ? Shallow(ClamTraining.Train(data, n, d, Options))
+            : Deep(DeepClamTraining.Train(data, n, d, Options));
+        var memory = new MemoryMatrix(prototypes.Length / Options.ClusteringCount, new MemoryMatrixOptions { Beta = beta });
         memory.AddRange(prototypes, Options.ClusteringCount);
-        return new AssociativeMemoryClusteringTransformer(Options.FeatureColumnName, memory, Options.StepSize, Options.Steps);
+        return new AssociativeMemoryClusteringTransformer(Options.FeatureColumnName, memory, encoder, Options.StepSize, Options.Steps);
+
+        static (Encoder?, float[], double) Shallow((float[] Prototypes, double Beta, IReadOnlyList<double> _) r) => (null, r.Prototypes, r.Beta);
+        static (Encoder?, float[], double) Deep((Encoder Encoder, float[] Prototypes, double Beta, IReadOnlyList<double> _) r) => (r.Encoder, r.Prototypes, r.Beta);
     }
 
     /// <inheritdoc/>

@@ -22,11 +22,13 @@ public sealed class AssociativeMemoryClusteringTransformer : RowBatchTransformer
     internal const string LoaderSignature = "DrDamClamTransformer";
     private const string ModelSignature = "DRDAMCLM";
     private const string PrototypesEntry = "Prototypes.bin";
+    private const string EncoderEntry = "Encoder.bin";
 
-    internal AssociativeMemoryClusteringTransformer(string featureColumn, MemoryMatrix prototypes, double stepSize, int steps)
+    internal AssociativeMemoryClusteringTransformer(string featureColumn, MemoryMatrix prototypes, Encoder? encoder, double stepSize, int steps)
     {
         FeatureColumn = featureColumn;
         Prototypes = prototypes;
+        Encoder = encoder;
         Contraction = new RetrievalOptions { StepSize = stepSize, MaxSteps = steps, Tolerance = 0 };
     }
 
@@ -36,10 +38,13 @@ public sealed class AssociativeMemoryClusteringTransformer : RowBatchTransformer
     /// <summary>The k prototypes ρ with β (an L2 memory matrix); not to be mutated.</summary>
     public MemoryMatrix Prototypes { get; }
 
+    /// <summary>The deep variant's encoder (prototypes live in its latent space), or null.</summary>
+    public Encoder? Encoder { get; }
+
     /// <summary>The contraction: step α and T steps, run to the end.</summary>
     public RetrievalOptions Contraction { get; }
 
-    private protected override BatchMapping Mapping(DataViewSchema inputSchema) => new ClusteringMapping(inputSchema, FeatureColumn, Prototypes, Contraction);
+    private protected override BatchMapping Mapping(DataViewSchema inputSchema) => new ClusteringMapping(inputSchema, FeatureColumn, Prototypes, Encoder, Contraction);
 
     private protected override void Save(ModelSaveContext ctx)
     {
@@ -49,6 +54,17 @@ public sealed class AssociativeMemoryClusteringTransformer : RowBatchTransformer
         ctx.Writer.Write(Contraction.StepSize);
         ctx.Writer.Write(Contraction.MaxSteps);
         ctx.SaveBinaryStream(PrototypesEntry, writer => MemorySerializer.Write(writer.BaseStream, Prototypes));
+        if (Encoder is { } encoder)
+        {
+            ctx.SaveBinaryStream(EncoderEntry, writer =>
+            {
+                writer.Write(encoder.Inputs);
+                writer.Write(encoder.Hidden);
+                writer.Write(encoder.Latent);
+                foreach (var array in new[] { encoder.W1, encoder.B1, encoder.W2, encoder.B2 })
+                    writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(array.AsSpan()));
+            });
+        }
     }
 
     private static AssociativeMemoryClusteringTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
@@ -61,6 +77,18 @@ public sealed class AssociativeMemoryClusteringTransformer : RowBatchTransformer
         if (!ctx.TryLoadBinaryStream(PrototypesEntry, reader => prototypes = MemorySerializer.Read(reader.BaseStream) as MemoryMatrix
                 ?? throw new InvalidDataException($"{PrototypesEntry} does not hold a memory matrix.")))
             throw new InvalidDataException($"The model has no {PrototypesEntry} entry: the file is incomplete.");
-        return new AssociativeMemoryClusteringTransformer(feature, prototypes!, stepSize, steps);
+        Encoder? encoder = null;
+        ctx.TryLoadBinaryStream(EncoderEntry, reader =>
+        {
+            var (inputs, hidden, latent) = (reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32());
+            float[] Read(int length)
+            {
+                var values = new float[length];
+                reader.BaseStream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+                return values;
+            }
+            encoder = new Encoder(inputs, hidden, latent, Read(hidden * inputs), Read(hidden), Read(latent * hidden), Read(latent));
+        });
+        return new AssociativeMemoryClusteringTransformer(feature, prototypes!, encoder, stepSize, steps);
     }
 }

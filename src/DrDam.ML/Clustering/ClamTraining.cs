@@ -29,7 +29,7 @@ public static class ClamTraining
         var random = new Random(options.Seed);
         using var x = torch.tensor(data, [rows, dimension]).to(device);
         using var featureMean = x.mean([0], keepdim: true);
-        using var layer = new ContractionLayer(torch.tensor(Initial(data, rows, dimension, options, random), [k, dimension]).to(device),
+        using var layer = new ContractionLayer(torch.tensor(InitialPrototypes(data, rows, dimension, options, random), [k, dimension]).to(device),
             beta, options.StepSize, options.Steps, options.LearnBeta);
         using var optimizer = new AdamOptimizer(layer.parameters(), options.LearningRate);
         var losses = new List<double>();
@@ -118,7 +118,8 @@ public static class ClamTraining
         _ => torch.cuda.is_available() ? CUDA : CPU,
     };
 
-    private static float[] Initial(float[] data, int rows, int dimension, ClusteringOptions options, Random random)
+    /// <summary>The starting prototypes (k×d) chosen by <see cref="ClusteringOptions.Initialization"/>.</summary>
+    internal static float[] InitialPrototypes(float[] data, int rows, int dimension, ClusteringOptions options, Random random)
     {
         if (options.Initialization == PrototypeInitialization.KMeansPlusPlus)
             return KMeansPlusPlus.Seed(data, rows, dimension, options.ClusteringCount, options.Seed);

@@ -10,22 +10,25 @@ namespace DrDam.ML.Clustering;
 /// <summary>
 /// Assignment with the managed engine (no TorchSharp): T descent steps of step α on the prototypes'
 /// L2 energy (the contraction with m = 1), then Score = squared distances to every prototype and
-/// PredictedLabel = 1 + the nearest one, as ML.NET's KMeans reports them.
+/// PredictedLabel = 1 + the nearest one, as ML.NET's KMeans reports them. Deep models first encode
+/// each row with the managed encoder.
 /// </summary>
 internal sealed class ClusteringMapping : BatchMapping
 {
     private const int Batch = 128;
     private readonly MemoryMatrix prototypes;
+    private readonly Encoder? encoder;
     private readonly RetrievalOptions contraction;
     private readonly DataViewSchema.Column features;
     private readonly (string, DataViewType)[] outputs;
 
-    public ClusteringMapping(DataViewSchema input, string featureColumn, MemoryMatrix prototypes, RetrievalOptions contraction) : base(input)
+    public ClusteringMapping(DataViewSchema input, string featureColumn, MemoryMatrix prototypes, Encoder? encoder, RetrievalOptions contraction) : base(input)
     {
         this.prototypes = prototypes;
+        this.encoder = encoder;
         this.contraction = contraction;
         features = SchemaCheck.Find(input, featureColumn, "Feature");
-        SchemaCheck.FloatVector(features, "Feature", prototypes.Dimension);
+        SchemaCheck.FloatVector(features, "Feature", encoder?.Inputs ?? prototypes.Dimension);
         var k = (int)prototypes.Count;
         outputs = [("Score", new VectorDataViewType(NumberDataViewType.Single, k)), ("PredictedLabel", new KeyDataViewType(typeof(uint), k))];
     }
@@ -44,6 +47,8 @@ internal sealed class ClusteringMapping : BatchMapping
         private readonly int d = mapping.prototypes.Dimension;
         private readonly int k = (int)mapping.prototypes.Count;
         private readonly float[] points = new float[Batch * mapping.prototypes.Dimension];
+        private readonly float[] raw = new float[mapping.encoder?.Inputs ?? 0];
+        private readonly float[] hidden = new float[mapping.encoder?.Hidden ?? 0];
         private readonly float[] scores = new float[Batch * (int)mapping.prototypes.Count];
         private readonly uint[] labels = new uint[Batch];
         private readonly RetrievalDynamics dynamics = new(mapping.contraction);
@@ -53,13 +58,14 @@ internal sealed class ClusteringMapping : BatchMapping
         public override void Capture(int slot, long position)
         {
             getter(ref buffer);
-            var row = points.AsSpan(slot * d, d);
+            var row = mapping.encoder is null ? points.AsSpan(slot * d, d) : raw.AsSpan();
             buffer.CopyTo(row);
-            for (var i = 0; i < d; i++)
+            for (var i = 0; i < row.Length; i++)
             {
                 if (!float.IsFinite(row[i]))
                     throw new InvalidDataException($"Column '{mapping.features.Name}', row {position}: coordinate {i} is {row[i]}; clustering needs finite values.");
             }
+            mapping.encoder?.Encode(raw, hidden, points.AsSpan(slot * d, d)); // deep ClAM clusters in the latent space
         }
 
         public override void Compute(int count)

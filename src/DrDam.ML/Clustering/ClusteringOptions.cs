@@ -82,6 +82,12 @@ public sealed record ClusteringOptions
     /// <summary>Where training runs. Prediction never needs TorchSharp. Default Auto.</summary>
     public TrainingDevice Device { get; init; } = TrainingDevice.Auto;
 
+    /// <summary>
+    /// The deep variant: cluster in the latent space of an autoencoder trained end to end with the
+    /// contraction (null, the default: cluster the features themselves).
+    /// </summary>
+    public DeepClusteringOptions? Deep { get; init; }
+
     /// <summary>Told the loss after each epoch (not saved with the model).</summary>
     public IProgress<ClusteringEpoch>? Progress { get; init; }
 
@@ -101,6 +107,25 @@ public sealed record ClusteringOptions
         if (Masking && !(MaskFraction > 0 && MaskFraction < 1))
             throw new ArgumentOutOfRangeException(nameof(MaskFraction), MaskFraction, $"MaskFraction must lie in (0, 1) (got {MaskFraction}).");
         Memory.Guard.Defined(Initialization, nameof(Initialization));
+        if (Deep is { } deep)
+        {
+            Memory.Guard.Positive(deep.HiddenSize, nameof(DeepClusteringOptions.HiddenSize));
+            Memory.Guard.Positive(deep.LatentSize, nameof(DeepClusteringOptions.LatentSize));
+            Memory.Guard.Positive(deep.PretrainEpochs, nameof(DeepClusteringOptions.PretrainEpochs));
+        }
         Memory.Guard.Defined(Device, nameof(Device));
     }
+}
+
+/// <summary>Sizes and pretraining of the deep variant's encoder/decoder MLPs.</summary>
+public sealed record DeepClusteringOptions
+{
+    /// <summary>Hidden units of encoder and decoder. Default 256.</summary>
+    public int HiddenSize { get; init; } = 256;
+
+    /// <summary>Latent size, where the prototypes live. Default 10.</summary>
+    public int LatentSize { get; init; } = 10;
+
+    /// <summary>Epochs of plain autoencoder training before the prototypes are seeded in the latent space. Default 30.</summary>
+    public int PretrainEpochs { get; init; } = 30;
 }
