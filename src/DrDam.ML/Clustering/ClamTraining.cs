@@ -13,15 +13,8 @@ public static class ClamTraining
     /// <summary>The trained prototypes (row-major k×d), the β used and the loss of every epoch.</summary>
     public static (float[] Prototypes, double Beta, IReadOnlyList<double> Losses) Train(float[] data, int rows, int dimension, ClusteringOptions options)
     {
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        if (data.Length != rows * dimension)
-            throw new ArgumentException($"data must hold rows×dimension = {rows}×{dimension} values (got {data.Length}).", nameof(data));
-        Memory.Guard.Finite(data, dimension, "data");
+        CheckInput(data, rows, dimension, options);
         var k = options.ClusteringCount;
-        if (k > rows)
-            throw new ArgumentOutOfRangeException(nameof(options), $"ClusteringCount = {k} exceeds the number of rows ({rows}).");
 
         var beta = options.Beta ?? AutomaticBeta(data, rows, dimension);
         TorchSharpNative.EnsureLoaded();
@@ -107,6 +100,19 @@ public static class ClamTraining
             total += squares / rows - (sum / rows) * (sum / rows);
         }
         return total > 0 ? ClusteringOptions.AutomaticBetaScale / (2 * total) : 1;
+    }
+
+    /// <summary>Validates the options and the data: its shape, finite values, and at least k rows.</summary>
+    internal static void CheckInput(float[] data, int rows, int dimension, ClusteringOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (data.Length != rows * dimension)
+            throw new ArgumentException($"data must hold rows×dimension = {rows}×{dimension} values (got {data.Length}).", nameof(data));
+        Memory.Guard.Finite(data, dimension, "data");
+        if (options.ClusteringCount > rows)
+            throw new ArgumentOutOfRangeException(nameof(options), $"ClusteringCount = {options.ClusteringCount} exceeds the number of rows ({rows}).");
     }
 
     /// <summary>The device for <paramref name="choice"/>.</summary>

@@ -14,16 +14,9 @@ public static class DeepClamTraining
     /// <summary>The managed encoder, the latent prototypes (k×latent), β and the joint-training losses.</summary>
     public static (Encoder Encoder, float[] Prototypes, double Beta, IReadOnlyList<double> Losses) Train(float[] data, int rows, int dimension, ClusteringOptions options)
     {
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        ClamTraining.CheckInput(data, rows, dimension, options);
         var deep = options.Deep ?? throw new ArgumentException("options.Deep must be set for deep ClAM.", nameof(options));
-        if (data.Length != rows * dimension)
-            throw new ArgumentException($"data must hold rows×dimension = {rows}×{dimension} values (got {data.Length}).", nameof(data));
-        Memory.Guard.Finite(data, dimension, "data");
         var k = options.ClusteringCount;
-        if (k > rows)
-            throw new ArgumentOutOfRangeException(nameof(options), $"ClusteringCount = {k} exceeds the number of rows ({rows}).");
 
         TorchSharpNative.EnsureLoaded();
         var device = ClamTraining.Resolve(options.Device);
