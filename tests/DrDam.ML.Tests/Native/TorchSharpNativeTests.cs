@@ -9,18 +9,8 @@ public sealed class TorchSharpNativeTests : IDisposable
 
     public void Dispose() => Directory.Delete(cache, recursive: true);
 
-    // tests/DrDam.ML.NativeHost is built with the solution (it carries the ~500 MB libtorch runtime, so it is not copied here).
-    private static string Host()
-    {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<Configuration>/net10.0
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "tests", "DrDam.ML.NativeHost", "bin", configuration, "net10.0", "DrDam.ML.NativeHost.dll");
-            if (File.Exists(candidate))
-                return candidate;
-        }
-        throw new FileNotFoundException($"DrDam.ML.NativeHost ({configuration}) is not built: build DrDam.sln.");
-    }
+    // tests/DrDam.ML.NativeHost, copied beside the tests by its project reference.
+    private static string Host() => Path.Combine(AppContext.BaseDirectory, "DrDam.ML.NativeHost.dll");
 
     private Process Start()
     {
