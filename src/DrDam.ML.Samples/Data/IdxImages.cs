@@ -12,10 +12,7 @@ public sealed record IdxImages(int Count, int Height, int Width, byte[] Pixels)
     /// <summary>Reads the first <paramref name="count"/> images (all when null).</summary>
     public static IdxImages Read(string path, int? count = null)
     {
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"IDX image file not found: {path}", path);
-        using var file = File.OpenRead(path);
-        using Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
+        using var stream = Open(path);
         Span<byte> header = stackalloc byte[16];
         stream.ReadExactly(header);
         if (BinaryPrimitives.ReadInt32BigEndian(header) != 0x803)
@@ -32,8 +29,7 @@ public sealed record IdxImages(int Count, int Height, int Width, byte[] Pixels)
     /// <summary>The first <paramref name="count"/> labels of an IDX label file (magic 0x801).</summary>
     public static byte[] ReadLabels(string path, int count)
     {
-        using var file = File.OpenRead(path);
-        using Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
+        using var stream = Open(path);
         Span<byte> header = stackalloc byte[8];
         stream.ReadExactly(header);
         if (BinaryPrimitives.ReadInt32BigEndian(header) != 0x801)
@@ -41,5 +37,14 @@ public sealed record IdxImages(int Count, int Height, int Width, byte[] Pixels)
         var labels = new byte[Math.Min(count, BinaryPrimitives.ReadInt32BigEndian(header[4..]))];
         stream.ReadExactly(labels);
         return labels;
+    }
+
+    // The file itself, or its decompressed content when it ends in .gz.
+    private static Stream Open(string path)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"IDX file not found: {path}", path);
+        var file = File.OpenRead(path);
+        return path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
     }
 }
