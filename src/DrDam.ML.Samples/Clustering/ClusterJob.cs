@@ -6,7 +6,7 @@ using Microsoft.ML.Data;
 namespace DrDam.ML.Samples.Clustering;
 
 /// <summary>Settings of a <c>cluster</c> run.</summary>
-internal sealed record ClusterSettings(TabularData Data, int? K, double? Beta, int Steps, int Epochs, int Seed, string Normalize, bool Deep = false);
+internal sealed record ClusterSettings(TabularData Data, int? K, double? Beta, int Steps, int Epochs, int Seed, string Normalize, bool Deep = false, string? Out = null);
 
 /// <summary>
 /// Clusters one table with ClAM and with ML.NET's KMeans through the same ML.NET pipeline
@@ -56,6 +56,9 @@ internal static class ClusterJob
         var kmeansLabels = Assignments(kmeans.Transform(normalized));
         var kmeansSeconds = clock.Elapsed.TotalSeconds;
 
+        var plot = Path.GetFullPath(Path.Combine(s.Out ?? Path.Combine("out", "cluster"), $"{data.Name}-clam.png"));
+        Rendering.ScatterPlot.Save(plot, $"{data.Name}: ClAM clusters (k = {k})", PrincipalComponents.Project2D(points), clamLabels);
+
         double? Score(Func<int[], int[], double> score, int[] predicted) => truth is null ? null : Math.Round(score(truth, predicted), 4);
         return new Dictionary<string, object?>
         {
@@ -74,6 +77,7 @@ internal static class ClusterJob
             ["kmeans_silhouette"] = Math.Round(ClusteringScores.Silhouette(points, kmeansLabels), 4),
             ["clam_seconds"] = Math.Round(clamSeconds, 2),
             ["kmeans_seconds"] = Math.Round(kmeansSeconds, 2),
+            ["outputs"] = new[] { plot },
         };
     }
 

@@ -24,10 +24,11 @@ internal static class ClusterCommand
         var normalize = new Option<string>("--normalize") { Description = "zscore, minmax or none", DefaultValueFactory = _ => "zscore" };
         normalize.AcceptOnlyFromAmong("zscore", "minmax", "none");
         var deep = new Option<bool>("--deep") { Description = "Deep variant: cluster in the latent space of an autoencoder trained with the contraction" };
+        var output = new Option<string?>("--out") { Description = "Output folder of the 2-D projection PNG [default: out/cluster]" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object as the last line (no progress display)" };
         var command = new Command("cluster", "Cluster a table with ClAM (associative-memory clustering) and with KMeans; report NMI, ARI, silhouette")
         {
-            data, labelColumn, dataset, k, beta, steps, epochs, seed, normalize, deep, json,
+            data, labelColumn, dataset, k, beta, steps, epochs, seed, normalize, deep, output, json,
         };
         command.SetAction(result =>
         {
@@ -35,7 +36,7 @@ internal static class ClusterCommand
                 ? TabularData.ReadCsv(path, result.GetValue(labelColumn))
                 : TabularData.Dataset(result.GetValue(dataset) ?? "iris");
             var settings = new ClusterSettings(table, result.GetValue(k), result.GetValue(beta), result.GetValue(steps), result.GetValue(epochs),
-                result.GetValue(seed), result.GetValue(normalize)!, result.GetValue(deep));
+                result.GetValue(seed), result.GetValue(normalize)!, result.GetValue(deep), result.GetValue(output));
             return Run(settings, result.GetValue(json));
         });
         return command;
@@ -58,10 +59,10 @@ internal static class ClusterCommand
             Console.WriteLine(JsonSerializer.Serialize(report));
             return 0;
         }
-        var output = new Table().AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
+        var table = new Table().AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
         foreach (var (key, value) in report)
-            output.AddRow(key, Markup.Escape(value is null ? "-" : Convert.ToString(value, CultureInfo.InvariantCulture)!));
-        AnsiConsole.Write(output);
+            table.AddRow(key, Markup.Escape(value switch { null => "-", string[] files => string.Join("\n", files), _ => Convert.ToString(value, CultureInfo.InvariantCulture)! }));
+        AnsiConsole.Write(table);
         return 0;
     }
 }

@@ -121,7 +121,8 @@ public sealed class ClusterCliTests
     [Fact]
     public void ClusterReportsBothMethodsOnIris()
     {
-        var (code, stdout, stderr) = CliRunner.Run("cluster", "--dataset", "iris", "--epochs", "5", "--json");
+        var folder = Directory.CreateTempSubdirectory("drdam-cluster-").FullName;
+        var (code, stdout, stderr) = CliRunner.Run("cluster", "--dataset", "iris", "--epochs", "5", "--json", "--out", folder);
         Assert.True(code == 0, stderr);
         var root = System.Text.Json.JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]).RootElement;
         Assert.Equal(150, root.GetProperty("rows").GetInt32());
@@ -131,6 +132,10 @@ public sealed class ClusterCliTests
             Assert.InRange(root.GetProperty(key).GetDouble(), -1, 1);
         Assert.True(root.GetProperty("kmeans_nmi").GetDouble() > 0.5);
         Assert.True(root.GetProperty("clam_seconds").GetDouble() >= 0);
+        var png = root.GetProperty("outputs")[0].GetString()!;
+        using (var bitmap = SKBitmap.Decode(png))
+            Assert.Equal(640, bitmap.Width);
+        Directory.Delete(folder, recursive: true);
     }
 
     [Theory]
