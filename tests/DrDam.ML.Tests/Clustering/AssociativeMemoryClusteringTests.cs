@@ -110,6 +110,24 @@ public sealed class AssociativeMemoryClusteringTests : IDisposable
         Assert.Equal(Columns.Values<uint>(scored, "PredictedLabel"), Columns.Values<uint>(FreshProcess.Apply(ml, path, data, folder), "PredictedLabel"));
     }
 
+    /// <summary>On a machine with CUDA, training there gives the CPU's clusters; elsewhere Device = Cuda is a clear error and the GPU check skips.</summary>
+    [SkippableFact]
+    public void CudaTrainingMatchesCpuOrSkips()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Blobs(ml, perCluster: 20);
+        var options = new ClusteringOptions { ClusteringCount = 3, Epochs = 5, Seed = 1, Device = TrainingDevice.Cuda };
+        DrDam.ML.Native.TorchSharpNative.EnsureLoaded();
+        if (!TorchSharp.torch.cuda.is_available())
+        {
+            Assert.Contains("no CUDA device", Assert.Throws<InvalidOperationException>(() => ml.Clustering.Trainers.AssociativeMemory(options).Fit(data)).Message);
+            Skip.If(true, "no CUDA device on this machine: the GPU training check runs on the lent GPU machine only");
+        }
+        var gpu = ml.Clustering.Trainers.AssociativeMemory(options).Fit(data);
+        var cpu = ml.Clustering.Trainers.AssociativeMemory(options with { Device = TrainingDevice.Cpu }).Fit(data);
+        Assert.Equal(Columns.Values<uint>(cpu.Transform(data), "PredictedLabel"), Columns.Values<uint>(gpu.Transform(data), "PredictedLabel"));
+    }
+
     [Fact]
     public void BadInputIsRejectedNamingTheProblem()
     {
