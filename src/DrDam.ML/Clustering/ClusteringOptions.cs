@@ -112,6 +112,7 @@ public sealed record ClusteringOptions
             Memory.Guard.Positive(deep.HiddenSize, nameof(DeepClusteringOptions.HiddenSize));
             Memory.Guard.Positive(deep.LatentSize, nameof(DeepClusteringOptions.LatentSize));
             Memory.Guard.Positive(deep.PretrainEpochs, nameof(DeepClusteringOptions.PretrainEpochs));
+            Memory.Guard.Positive(deep.LearningRate, nameof(DeepClusteringOptions.LearningRate));
         }
         Memory.Guard.Defined(Device, nameof(Device));
     }
@@ -128,4 +129,7 @@ public sealed record DeepClusteringOptions
 
     /// <summary>Epochs of plain autoencoder training before the prototypes are seeded in the latent space. Default 30.</summary>
     public int PretrainEpochs { get; init; } = 30;
+
+    /// <summary>Adam's learning rate for the encoder and decoder (the prototypes use the main one). Default 0.001.</summary>
+    public double LearningRate { get; init; } = 0.001;
 }

@@ -27,10 +27,10 @@ public static class DeepClamTraining
         network.to(device);
         var order = Enumerable.Range(0, rows).Select(i => (long)i).ToArray();
 
-        using (var pretrain = new AdamOptimizer(network.parameters(), options.LearningRate))
+        using (var pretrain = new AdamOptimizer(network.parameters(), deep.LearningRate))
         {
             for (var epoch = 0; epoch < deep.PretrainEpochs; epoch++)
-                Epoch(network, pretrain, x, order, options.BatchSize, random, device);
+                Epoch(network, [pretrain], x, order, options.BatchSize, random, device);
         }
 
         float[] latent;
@@ -42,14 +42,18 @@ public static class DeepClamTraining
         var beta = options.Beta ?? ClamTraining.AutomaticBeta(latent, rows, deep.LatentSize);
         network.AttachContraction(new ContractionLayer(torch.tensor(prototypes, [k, deep.LatentSize]).to(device), beta, options.StepSize, options.Steps));
 
-        using var joint = new AdamOptimizer(network.parameters(), options.LearningRate);
+        // Encoder and decoder keep their small learning rate; the prototypes move at the main one.
+        var contractionParameters = network.Contraction!.parameters().ToHashSet();
+        using var networkOptimizer = new AdamOptimizer(network.parameters().Where(p => !contractionParameters.Contains(p)), deep.LearningRate);
+        using var prototypeOptimizer = new AdamOptimizer(contractionParameters, options.LearningRate);
+        AdamOptimizer[] joint = [networkOptimizer, prototypeOptimizer];
         var losses = new List<double>();
         var best = (Loss: double.PositiveInfinity, Encoder: Snapshot(network, dimension, deep), Prototypes: prototypes);
         for (var epoch = 1; epoch <= options.Epochs; epoch++)
         {
             var loss = Epoch(network, joint, x, order, options.BatchSize, random, device);
             losses.Add(loss);
-            options.Progress?.Report(new ClusteringEpoch(epoch, loss, joint.LearningRate));
+            options.Progress?.Report(new ClusteringEpoch(epoch, loss, prototypeOptimizer.LearningRate));
             if (loss < best.Loss)
                 best = (loss, Snapshot(network, dimension, deep), network.Contraction!.Prototypes.detach().cpu().data<float>().ToArray());
         }
@@ -57,7 +61,7 @@ public static class DeepClamTraining
     }
 
     // One pass of mean squared reconstruction error, in shuffled batches; returns the epoch's mean loss.
-    private static double Epoch(DeepClusteringNetwork network, AdamOptimizer optimizer, Tensor x, long[] order, int batchSize, Random random, Device device)
+    private static double Epoch(DeepClusteringNetwork network, AdamOptimizer[] optimizers, Tensor x, long[] order, int batchSize, Random random, Device device)
     {
         random.Shuffle(order);
         var total = 0.0;
@@ -68,9 +72,11 @@ public static class DeepClamTraining
             var batch = x.index_select(0, torch.tensor(order.AsSpan(start, count).ToArray(), device: device));
             var error = batch.add(network.forward(batch), TorchScalars.MinusOne);
             var loss = error.mul(error).mean();
-            optimizer.ZeroGrad();
+            foreach (var optimizer in optimizers)
+                optimizer.ZeroGrad();
             loss.backward();
-            optimizer.Step();
+            foreach (var optimizer in optimizers)
+                optimizer.Step();
             total += loss.item<float>() * count;
         }
         return total / order.Length;
