@@ -24,9 +24,9 @@ internal static class ClusterJob
     {
         var data = s.Data;
         var d = data.Features[0].Length;
-        var labels = data.Labels?.Select((l, _) => l).ToArray();
-        var truth = labels?.Select(l => Array.IndexOf(labels.Distinct().ToArray(), l)).ToArray();
-        var k = s.K ?? (labels is null ? 3 : labels.Distinct().Count());
+        var classes = data.Labels?.Distinct().Select((label, index) => (label, index)).ToDictionary(p => p.label, p => p.index);
+        var truth = data.Labels?.Select(l => classes![l]).ToArray();
+        var k = s.K ?? classes?.Count ?? 3;
         if (k < 2 || k > data.Features.Length)
             throw new ArgumentException($"--k must lie in [2, rows = {data.Features.Length}] (got {k}).");
         var ml = new MLContext(seed: s.Seed);

@@ -58,7 +58,7 @@ internal static class ImageCommand
                 Size = result.GetValue(size) is { } wh ? ParseSize(wh) : baseline.Size,
                 Grey = result.GetValue(grey) || baseline.Grey,
                 Occlude = denoise ? null : result.GetValue(corruption) ?? baseline.Occlude,
-                Noise = denoise ? result.GetValue(corruption) ?? "gaussian:0.2" : null,
+                Noise = denoise ? result.GetValue(corruption) ?? ImageJobSettings.DefaultNoise : null,
                 Representation = result.GetValue(representation) ?? baseline.Representation,
                 Beta = result.GetValue(beta) ?? baseline.Beta,
                 Features = result.GetValue(features) ?? baseline.Features,

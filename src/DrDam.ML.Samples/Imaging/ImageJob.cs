@@ -29,8 +29,8 @@ internal sealed class ImageJob(ImageJobSettings settings)
         var d = width * height * channels;
         var scale = (float)(1 / Math.Sqrt(d));
         var corruption = s.Command == "denoise"
-            ? Corruption.ParseNoise(s.Noise ?? "gaussian:0.2", scale, (ulong)s.Seed)
-            : Corruption.ParseOcclusion(s.Occlude ?? "bottom:0.5", width, height, channels, (ulong)s.Seed);
+            ? Corruption.ParseNoise(s.Noise ?? ImageJobSettings.DefaultNoise, scale, (ulong)s.Seed)
+            : Corruption.ParseOcclusion(s.Occlude ?? ImageJobSettings.DefaultOcclusion, width, height, channels, (ulong)s.Seed);
 
         IEstimator<ITransformer> prepare = ml.Transforms.ResizeImages(ImageSource.ImageColumn, width, height, resizing: ImageResizingEstimator.ResizingKind.Fill);
         if (channels == 1)

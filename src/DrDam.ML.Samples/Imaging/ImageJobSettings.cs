@@ -11,7 +11,13 @@ internal sealed record ImageJobSettings
     public (int Width, int Height)? Size { get; init; }
     public bool Grey { get; init; }
     public bool Tint { get; init; }
-    public string? Occlude { get; init; } = "bottom:0.5";
+    /// <summary>The corruption of an inpaint run when none is given.</summary>
+    public const string DefaultOcclusion = "bottom:0.5";
+
+    /// <summary>The corruption of a denoise run when none is given.</summary>
+    public const string DefaultNoise = "gaussian:0.2";
+
+    public string? Occlude { get; init; } = DefaultOcclusion;
     public string? Noise { get; init; }
     public string Representation { get; init; } = "both";
     public double Beta { get; init; } = 60;
