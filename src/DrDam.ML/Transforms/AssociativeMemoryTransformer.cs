@@ -88,7 +88,7 @@ public sealed class AssociativeMemoryTransformer : RowBatchTransformer
         };
         var labels = Store.Labels?.ToList();
         MemoryStoreFit.Stream(data, StoreColumn, LabelColumn, memory, labels);
-        return new(new StoredMemory(memory, labels), Columns, Retrieval, BatchSize, StoreColumn, LabelColumn);
+        return WithStore(new StoredMemory(memory, labels));
     }
 
     /// <summary>
@@ -121,8 +121,11 @@ public sealed class AssociativeMemoryTransformer : RowBatchTransformer
             default:
                 throw new ArgumentException($"Cannot merge a {Store.Memory.GetType().Name} store with a {other.Store.Memory.GetType().Name} store.", nameof(other));
         }
-        return new(new StoredMemory(merged, labels), Columns, Retrieval, BatchSize, StoreColumn, LabelColumn);
+        return WithStore(new StoredMemory(merged, labels));
     }
+
+    // Every other setting, the progress sink included, carries over.
+    private AssociativeMemoryTransformer WithStore(StoredMemory store) => new(store, Columns, Retrieval, BatchSize, StoreColumn, LabelColumn, Progress);
 
     private protected override BatchMapping Mapping(DataViewSchema inputSchema)
         => new RetrievalMapping(inputSchema, Store, Columns, Retrieval, BatchSize, Progress);
