@@ -14,6 +14,7 @@ public static class Cli
             ImageCommand.Create("inpaint"),
             ImageCommand.Create("denoise"),
             ClusterCommand.Create(),
+            ApproxCommand.Create(),
         };
         try
         {

@@ -148,3 +148,38 @@ public sealed class ClusterCliTests
         Assert.Contains(message, stderr);
     }
 }
+
+[Collection(nameof(ConsoleCollection))]
+public sealed class ApproxCliTests
+{
+    [Fact]
+    public void BoundStudyPrintsEveryRowAsJsonAndWritesItsPlots()
+    {
+        var folder = Directory.CreateTempSubdirectory("drdam-approx-").FullName;
+        var (code, stdout, stderr) = CliRunner.Run("approx", "bound", "--quick", "--json", "--out", folder);
+        Assert.True(code == 0, stderr);
+        var root = JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]).RootElement;
+        Assert.Equal("bound", root.GetProperty("study").GetString());
+        var rows = root.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(2 * 2 * 4 * 2, rows.Count);
+        foreach (var row in rows)
+        {
+            foreach (var key in new[] { "beta", "dimension", "stored", "features", "query", "bound", "observed" })
+                Assert.True(row.TryGetProperty(key, out _), key);
+            Assert.False(row.TryGetProperty("hamming", out _));
+            Assert.True(row.GetProperty("bound").GetDouble() >= row.GetProperty("observed").GetDouble());
+        }
+        foreach (var png in root.GetProperty("outputs").EnumerateArray().Select(e => e.GetString()!))
+            using (var bitmap = SKBitmap.Decode(png))
+                Assert.Equal(1200, bitmap.Width);
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public void UnknownStudyIsRejected()
+    {
+        var (code, _, stderr) = CliRunner.Run("approx", "figure9", "--json");
+        Assert.NotEqual(0, code);
+        Assert.Contains("figure9", stderr);
+    }
+}
