@@ -1,3 +1,4 @@
+using DrDam.ML.Compute.Torch;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

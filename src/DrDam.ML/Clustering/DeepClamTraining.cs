@@ -1,3 +1,4 @@
+using DrDam.ML.Compute.Torch;
 using DrDam.ML.Native;
 using TorchSharp;
 using static TorchSharp.torch;

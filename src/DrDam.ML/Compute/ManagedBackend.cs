@@ -20,16 +20,12 @@ public sealed class ManagedBackend : IComputeBackend
     /// <inheritdoc/>
     public IEnergyEvaluator CreateEvaluator(IAssociativeMemory memory, int maxBatch)
     {
-        ArgumentNullException.ThrowIfNull(memory);
-        if (maxBatch <= 0)
-            throw new ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, $"maxBatch must be > 0 (got {maxBatch}).");
-        if (memory.Count <= 0)
-            throw new ArgumentException($"memory holds no patterns (Count = {memory.Count}); store at least one before evaluating it.", nameof(memory));
+        EvaluatorBase.CheckArguments(memory, maxBatch);
         return memory switch
         {
             MemoryMatrix matrix => new MemoryMatrixEvaluator(matrix, maxBatch),
             DistributedMemory distributed => new DistributedMemoryEvaluator(distributed, maxBatch),
-            _ => throw new ArgumentException($"memory must be a MemoryMatrix or a DistributedMemory (got {memory.GetType().Name}).", nameof(memory)),
+            _ => throw EvaluatorBase.UnknownMemory(memory),
         };
     }
 }

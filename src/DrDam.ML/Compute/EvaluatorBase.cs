@@ -1,8 +1,8 @@
 using DrDam.ML.Memory;
 
-namespace DrDam.ML.Compute.Managed;
+namespace DrDam.ML.Compute;
 
-/// <summary>Argument and staleness checks shared by the managed evaluators.</summary>
+/// <summary>Argument and staleness checks shared by every backend's evaluators.</summary>
 internal abstract class EvaluatorBase(IAssociativeMemory memory, int maxBatch) : IEnergyEvaluator
 {
     private readonly long version = memory.Version;
@@ -32,6 +32,20 @@ internal abstract class EvaluatorBase(IAssociativeMemory memory, int maxBatch) :
         if (rows > 0)
             EvaluateCore(states, rows, energies, gradients);
     }
+
+    /// <summary>The checks every backend's CreateEvaluator makes: a non-empty memory and a positive batch.</summary>
+    public static void CheckArguments(IAssociativeMemory memory, int maxBatch)
+    {
+        ArgumentNullException.ThrowIfNull(memory);
+        if (maxBatch <= 0)
+            throw new ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, $"maxBatch must be > 0 (got {maxBatch}).");
+        if (memory.Count <= 0)
+            throw new ArgumentException($"memory holds no patterns (Count = {memory.Count}); store at least one before evaluating it.", nameof(memory));
+    }
+
+    /// <summary>The error for a memory type no backend knows.</summary>
+    public static ArgumentException UnknownMemory(IAssociativeMemory memory)
+        => new($"memory must be a MemoryMatrix or a DistributedMemory (got {memory.GetType().Name}).", nameof(memory));
 
     protected abstract void EvaluateCore(ReadOnlySpan<float> states, int rows, Span<double> energies, Span<float> gradients);
 

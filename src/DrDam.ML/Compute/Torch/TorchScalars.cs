@@ -1,12 +1,12 @@
 using TorchSharp;
 
-namespace DrDam.ML.Clustering;
+namespace DrDam.ML.Compute.Torch;
 
 /// <summary>
 /// Long-lived Scalars for tensor additions. TorchSharp's <c>+</c> and <c>-</c> operators create an implicit
 /// Scalar (alpha = 1) per call and leave it to the GC finalizer, which can free it while the native call
 /// still uses it ("INTERNAL ASSERT FAILED at Scalar.h", seen here in long training runs; dotnet/TorchSharp
-/// PR 1434). Passing these explicitly avoids every implicit Scalar in ClAM's hot paths.
+/// PR 1434). Passing these explicitly avoids every implicit Scalar in the hot paths of ClAM and the Torch backend.
 /// </summary>
 internal static class TorchScalars
 {

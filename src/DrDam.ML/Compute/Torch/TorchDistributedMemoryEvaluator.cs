@@ -1,0 +1,135 @@
+using DrDam.ML.Memory;
+using DrDam.ML.Memory.Features;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DrDam.ML.Compute.Torch;
+
+/// <summary>
+/// DrDAM step as tensor operations (MATH.md §3): S = ZΩᵀ with Z = √β·X, the basis turns S into φ,
+/// ⟨φ,T⟩ and u, G = UΩ, then ∇Ê = −(G + c·z)/(√β·⟨φ,T⟩) (0 where ⟨φ,T⟩ is clipped), or
+/// x − φᵀR/⟨φ,T⟩ with eq. 32's R. Ω is regenerated from its seed into device memory once.
+/// </summary>
+internal sealed class TorchDistributedMemoryEvaluator : TorchEvaluator
+{
+    private readonly FeatureBasisKind basis;
+    private readonly bool linearAttention;
+    private readonly Tensor omega, omegaT, offsets, memoryFirst, memorySecond, attentionFirst, attentionSecond;
+    private readonly Tensor sqrtBeta, minusInverseBeta, epsilon, scale, logShift, minusTwo, minusOne, minusInverseSqrtBeta;
+
+    public TorchDistributedMemoryEvaluator(DistributedMemory memory, int maxBatch, Device device) : base(memory, maxBatch, device)
+    {
+        var features = memory.Features;
+        var (y, d) = (features.FeatureCount, Dimension);
+        basis = features.Basis.Kind;
+        linearAttention = memory.Options.LinearAttention;
+        var rows = new float[(long)y * d];
+        var buffer = features.IsCached ? null : new float[features.BlockSize * d];
+        var phases = features.Basis.UsesOffsets ? new float[y] : null;
+        for (var b = 0; b < features.BlockCount; b++)
+        {
+            var (start, n) = features.BlockRange(b);
+            features.Block(b, buffer).CopyTo(rows.AsSpan(start * d, n * d));
+            if (phases is not null)
+                features.Offsets(b).CopyTo(phases.AsSpan(start, n));
+        }
+        omega = Keep(torch.tensor(rows, [y, d], ScalarType.Float32));
+        omegaT = Keep(omega.t().contiguous());
+        offsets = phases is null ? Keep(torch.empty(0)) : Keep(torch.tensor(phases, [1, y], ScalarType.Float32));
+        var t = memory.Memory;
+        memoryFirst = Keep(torch.tensor(ToFloat(t[..y]), [y, 1], ScalarType.Float32));
+        memorySecond = features.Basis.Parts == 2 ? Keep(torch.tensor(ToFloat(t[y..]), [y, 1], ScalarType.Float32)) : Keep(torch.empty(0));
+        if (linearAttention)
+        {
+            var r = memory.LinearAttentionMemory;
+            attentionFirst = Keep(torch.tensor(r[..(y * d)].ToArray(), [y, d], ScalarType.Float32));
+            attentionSecond = features.Basis.Parts == 2 ? Keep(torch.tensor(r[(y * d)..].ToArray(), [y, d], ScalarType.Float32)) : Keep(torch.empty(0));
+        }
+        else
+            (attentionFirst, attentionSecond) = (Keep(torch.empty(0)), Keep(torch.empty(0)));
+        sqrtBeta = Constant(Math.Sqrt(memory.Beta));
+        minusInverseSqrtBeta = Keep(torch.tensor(-1 / Math.Sqrt(memory.Beta), ScalarType.Float64));
+        minusInverseBeta = Keep(torch.tensor(-1 / memory.Beta, ScalarType.Float64));
+        epsilon = Keep(torch.tensor(memory.Options.LogClip, ScalarType.Float64));
+        scale = Constant(basis switch
+        {
+            FeatureBasisKind.Cos => Math.Sqrt(2.0 / y),
+            _ => 1 / Math.Sqrt(y),
+        });
+        logShift = Constant(basis == FeatureBasisKind.PositiveExpExp ? -0.5 * Math.Log(2.0 * y) : -0.5 * Math.Log(y));
+        minusTwo = Keep(torch.tensor(-2.0, ScalarType.Float64));
+        minusOne = Constant(-1);
+    }
+
+    private static float[] ToFloat(ReadOnlySpan<double> values)
+    {
+        var result = new float[values.Length];
+        for (var i = 0; i < values.Length; i++)
+            result[i] = (float)values[i];
+        return result;
+    }
+
+    protected override (Tensor Energies, Tensor Gradients) Step(Tensor x)
+    {
+        var z = x.mul(sqrtBeta);
+        var s = z.mm(omegaT);
+        var (first, second, inner, u, self) = Backward(s, z.mul(z).sum(1, keepdim: true));
+        var h = torch.maximum(inner, epsilon);
+        var energies = h.log().squeeze(1).mul(minusInverseBeta);
+        if (linearAttention)
+        {
+            // x − φᵀR/⟨φ,T⟩
+            var g = first.mm(attentionFirst);
+            if (second is not null)
+                g = g.add(second.mm(attentionSecond), TorchScalars.One);
+            return (energies, x.add(g.div(h.to_type(ScalarType.Float32)), TorchScalars.MinusOne));
+        }
+        // −(G + c·z)/(√β·h), and 0 where the clip is active (−log ε has no slope)
+        var gradient = u.mm(omega).add(z.mul(self.to_type(ScalarType.Float32)), TorchScalars.One)
+            .mul(minusInverseSqrtBeta.div(h).to_type(ScalarType.Float32));
+        return (energies, gradient.mul(inner.gt(epsilon).to_type(ScalarType.Float32)));
+    }
+
+    // φ's parts, ⟨φ,T⟩ (float64, rows×1), u (∂⟨φ,T⟩/∂s) and the coefficient c of z, per basis (see the managed bases).
+    private (Tensor First, Tensor? Second, Tensor Inner, Tensor U, Tensor Self) Backward(Tensor s, Tensor zSquaredNorms)
+    {
+        switch (basis)
+        {
+            case FeatureBasisKind.SinCos:
+            {
+                var (cos, sin) = (s.cos().mul(scale), s.sin().mul(scale));
+                var inner = Dot(cos, memoryFirst).add(Dot(sin, memorySecond), TorchScalars.One);
+                var u = cos.mul(memorySecond.t()).add(sin.mul(memoryFirst.t()), TorchScalars.MinusOne);
+                return (cos, sin, inner, u, torch.zeros_like(inner));
+            }
+            case FeatureBasisKind.Cos:
+            {
+                var shifted = s.add(offsets, TorchScalars.One);
+                var first = shifted.cos().mul(scale);
+                var u = shifted.sin().mul(scale).mul(memoryFirst.t()).mul(minusOne);
+                var inner = Dot(first, memoryFirst);
+                return (first, null, inner, u, torch.zeros_like(inner));
+            }
+            case FeatureBasisKind.PositiveExp:
+            {
+                var first = s.add(zSquaredNorms, TorchScalars.MinusOne).add(logShift, TorchScalars.One).exp();
+                var u = first.mul(memoryFirst.t());
+                var inner = u.sum(1, keepdim: true, type: ScalarType.Float64);
+                return (first, null, inner, u, inner.mul(minusTwo));
+            }
+            case FeatureBasisKind.PositiveExpExp:
+            {
+                var shift = zSquaredNorms.mul(minusOne).add(logShift, TorchScalars.One);
+                var first = s.add(shift, TorchScalars.One).exp();
+                var second = s.mul(minusOne).add(shift, TorchScalars.One).exp();
+                var inner = Dot(first, memoryFirst).add(Dot(second, memorySecond), TorchScalars.One);
+                var u = first.mul(memoryFirst.t()).add(second.mul(memorySecond.t()), TorchScalars.MinusOne);
+                return (first, second, inner, u, inner.mul(minusTwo));
+            }
+            default:
+                throw new InvalidOperationException($"Basis {basis} has no Torch implementation.");
+        }
+    }
+
+    private static Tensor Dot(Tensor features, Tensor memory) => features.mm(memory).to_type(ScalarType.Float64);
+}

@@ -1,0 +1,71 @@
+using DrDam.ML.Compute;
+using DrDam.ML.Memory;
+using DrDam.ML.Memory.Dynamics;
+using DrDam.ML.Memory.Energies;
+using DrDam.ML.Memory.Features;
+
+namespace DrDam.ML.Tests.Compute;
+
+/// <summary>
+/// The checks every non-default backend must pass against the managed one: energy and gradient for every
+/// energy and basis (float tolerance stated per check), and retrieval with masks and per-row convergence.
+/// </summary>
+internal static class BackendParity
+{
+    public const int D = 24, K = 40, Queries = 12;
+
+    public static MemoryMatrix Matrix(EnergyKind energy)
+    {
+        var memory = new MemoryMatrix(D, new MemoryMatrixOptions { Beta = 8, Energy = energy });
+        memory.AddRange(Oracle.Uniform(new Random(1), K * D, 0, 0.4), K);
+        return memory;
+    }
+
+    public static DistributedMemory Distributed(FeatureBasisKind basis, ProjectionStorage storage = ProjectionStorage.Cached, bool linearAttention = false)
+    {
+        var memory = new DistributedMemory(D, new DistributedMemoryOptions
+        {
+            Beta = 6, FeatureCount = 700, Basis = basis, Seed = 9, ProjectionStorage = storage, ProjectionBlockSize = 256, LinearAttention = linearAttention,
+        });
+        memory.AddRange(Oracle.Uniform(new Random(2), K * D, 0, 0.3), K);
+        return memory;
+    }
+
+    /// <summary>Energies agree within 1e-4·(1 + |E|) and gradients within 1e-3·(1 + ‖∇E‖∞) per coordinate.</summary>
+    public static void EnergyAndGradientAgree(IAssociativeMemory memory, IComputeBackend backend)
+    {
+        var states = Oracle.Uniform(new Random(3), Queries * D, 0, 0.4);
+        var (expectedEnergies, expectedGradients) = memory.EnergyAndGradient(states, Queries);
+        var (energies, gradients) = memory.EnergyAndGradient(states, Queries, backend);
+        for (var q = 0; q < Queries; q++)
+        {
+            Assert.True(Math.Abs(expectedEnergies[q] - energies[q]) <= 1e-4 * (1 + Math.Abs(expectedEnergies[q])),
+                $"{backend.Name}, query {q}: energy {energies[q]}, managed {expectedEnergies[q]}");
+            var scale = 1 + expectedGradients.AsSpan(q * D, D).ToArray().Max(Math.Abs);
+            for (var i = q * D; i < (q + 1) * D; i++)
+                Assert.True(Math.Abs(expectedGradients[i] - gradients[i]) <= 1e-3 * scale,
+                    $"{backend.Name}, query {q}, coordinate {i % D}: gradient {gradients[i]}, managed {expectedGradients[i]}");
+        }
+    }
+
+    /// <summary>Same fixed points (1e-3), clamped coordinates untouched, the same convergence flags and step counts within 2.</summary>
+    public static void RetrievalAgrees(IAssociativeMemory memory, IComputeBackend backend)
+    {
+        var queries = Oracle.Uniform(new Random(4), Queries * D, 0, 0.4);
+        var clamped = new bool[Queries * D];
+        for (var i = 0; i < clamped.Length; i++)
+            clamped[i] = i % D < D / 2;
+        var options = new RetrievalOptions { StepSize = 0.2, MaxSteps = 150, Tolerance = 1e-6 };
+        var expected = memory.Retrieve(queries, Queries, options, clamped);
+        var actual = memory.Retrieve(queries, Queries, options, clamped, backend);
+        for (var i = 0; i < queries.Length; i++)
+        {
+            if (clamped[i])
+                Assert.Equal(queries[i], actual.States[i]);
+            Assert.True(Math.Abs(expected.States[i] - actual.States[i]) <= 1e-3, $"{backend.Name}, state {i}: {actual.States[i]} vs managed {expected.States[i]}");
+        }
+        Assert.Equal(expected.Converged, actual.Converged);
+        for (var q = 0; q < Queries; q++)
+            Assert.InRange(actual.Steps[q], expected.Steps[q] - 2, expected.Steps[q] + 2);
+    }
+}
