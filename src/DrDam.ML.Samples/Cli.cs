@@ -15,6 +15,7 @@ public static class Cli
             ImageCommand.Create("denoise"),
             ClusterCommand.Create(),
             ApproxCommand.Create(),
+            BenchCommand.Create(),
         };
         try
         {

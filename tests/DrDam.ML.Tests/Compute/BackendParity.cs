@@ -10,29 +10,33 @@ namespace DrDam.ML.Tests.Compute;
 /// The checks every non-default backend must pass against the managed one: energy and gradient for every
 /// energy and basis (float tolerance stated per check), and retrieval with masks and per-row convergence.
 /// </summary>
-internal static class BackendParity
+internal sealed record BackendParity(int D, int K, int FeatureCount, int BlockSize, int Queries, int MaxSteps)
 {
-    public const int D = 24, K = 40, Queries = 12;
+    /// <summary>Sizes for fast backends (several blocks of Ω, ragged tiles).</summary>
+    public static BackendParity Default { get; } = new(24, 40, 700, 256, 12, 150);
 
-    public static MemoryMatrix Matrix(EnergyKind energy)
+    /// <summary>Sizes for ILGPU's CPU accelerator, which emulates GPU threads and is thousands of times slower.</summary>
+    public static BackendParity Tiny { get; } = new(9, 12, 40, 16, 3, 25);
+
+    public MemoryMatrix Matrix(EnergyKind energy)
     {
         var memory = new MemoryMatrix(D, new MemoryMatrixOptions { Beta = 8, Energy = energy });
         memory.AddRange(Oracle.Uniform(new Random(1), K * D, 0, 0.4), K);
         return memory;
     }
 
-    public static DistributedMemory Distributed(FeatureBasisKind basis, ProjectionStorage storage = ProjectionStorage.Cached, bool linearAttention = false)
+    public DistributedMemory Distributed(FeatureBasisKind basis, ProjectionStorage storage = ProjectionStorage.Cached, bool linearAttention = false)
     {
         var memory = new DistributedMemory(D, new DistributedMemoryOptions
         {
-            Beta = 6, FeatureCount = 700, Basis = basis, Seed = 9, ProjectionStorage = storage, ProjectionBlockSize = 256, LinearAttention = linearAttention,
+            Beta = 6, FeatureCount = FeatureCount, Basis = basis, Seed = 9, ProjectionStorage = storage, ProjectionBlockSize = BlockSize, LinearAttention = linearAttention,
         });
         memory.AddRange(Oracle.Uniform(new Random(2), K * D, 0, 0.3), K);
         return memory;
     }
 
     /// <summary>Energies agree within 1e-4·(1 + |E|) and gradients within 1e-3·(1 + ‖∇E‖∞) per coordinate.</summary>
-    public static void EnergyAndGradientAgree(IAssociativeMemory memory, IComputeBackend backend)
+    public void EnergyAndGradientAgree(IAssociativeMemory memory, IComputeBackend backend)
     {
         var states = Oracle.Uniform(new Random(3), Queries * D, 0, 0.4);
         var (expectedEnergies, expectedGradients) = memory.EnergyAndGradient(states, Queries);
@@ -49,13 +53,13 @@ internal static class BackendParity
     }
 
     /// <summary>Same fixed points (1e-3), clamped coordinates untouched, the same convergence flags and step counts within 2.</summary>
-    public static void RetrievalAgrees(IAssociativeMemory memory, IComputeBackend backend)
+    public void RetrievalAgrees(IAssociativeMemory memory, IComputeBackend backend)
     {
         var queries = Oracle.Uniform(new Random(4), Queries * D, 0, 0.4);
         var clamped = new bool[Queries * D];
         for (var i = 0; i < clamped.Length; i++)
             clamped[i] = i % D < D / 2;
-        var options = new RetrievalOptions { StepSize = 0.2, MaxSteps = 150, Tolerance = 1e-6 };
+        var options = new RetrievalOptions { StepSize = 0.2, MaxSteps = MaxSteps, Tolerance = 1e-6 };
         var expected = memory.Retrieve(queries, Queries, options, clamped);
         var actual = memory.Retrieve(queries, Queries, options, clamped, backend);
         for (var i = 0; i < queries.Length; i++)

@@ -16,7 +16,7 @@ public sealed class TorchBackendTests
     [InlineData(EnergyKind.CosineDot)]
     [InlineData(EnergyKind.Epanechnikov)]
     public void MemoryMatrixStepMatchesTheManagedBackend(EnergyKind energy)
-        => BackendParity.EnergyAndGradientAgree(BackendParity.Matrix(energy), Backend);
+        => BackendParity.Default.EnergyAndGradientAgree(BackendParity.Default.Matrix(energy), Backend);
 
     [Theory]
     [InlineData(FeatureBasisKind.SinCos, ProjectionStorage.Cached, false)]
@@ -27,13 +27,13 @@ public sealed class TorchBackendTests
     [InlineData(FeatureBasisKind.SinCos, ProjectionStorage.Cached, true)]
     [InlineData(FeatureBasisKind.PositiveExp, ProjectionStorage.Cached, true)]
     public void DistributedMemoryStepMatchesTheManagedBackend(FeatureBasisKind basis, ProjectionStorage storage, bool linearAttention)
-        => BackendParity.EnergyAndGradientAgree(BackendParity.Distributed(basis, storage, linearAttention), Backend);
+        => BackendParity.Default.EnergyAndGradientAgree(BackendParity.Default.Distributed(basis, storage, linearAttention), Backend);
 
     [Fact]
     public void RetrievalWithMasksMatchesTheManagedBackend()
     {
-        BackendParity.RetrievalAgrees(BackendParity.Matrix(EnergyKind.L2), Backend);
-        BackendParity.RetrievalAgrees(BackendParity.Distributed(FeatureBasisKind.SinCos), Backend);
+        BackendParity.Default.RetrievalAgrees(BackendParity.Default.Matrix(EnergyKind.L2), Backend);
+        BackendParity.Default.RetrievalAgrees(BackendParity.Default.Distributed(FeatureBasisKind.SinCos), Backend);
     }
 
     [Fact]
@@ -67,11 +67,33 @@ public sealed class TorchBackendTests
     [Fact]
     public void StaleEvaluatorsAndBadBatchesAreRefused()
     {
-        var memory = BackendParity.Matrix(EnergyKind.L2);
+        var memory = BackendParity.Default.Matrix(EnergyKind.L2);
         using var evaluator = Backend.CreateEvaluator(memory, 4);
-        memory.Add(new float[BackendParity.D]);
-        var error = Assert.Throws<InvalidOperationException>(() => evaluator.Evaluate(new float[BackendParity.D], 1, new double[1], new float[BackendParity.D]));
+        memory.Add(new float[BackendParity.Default.D]);
+        var error = Assert.Throws<InvalidOperationException>(() => evaluator.Evaluate(new float[BackendParity.Default.D], 1, new double[1], new float[BackendParity.Default.D]));
         Assert.Contains("changed", error.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => Backend.CreateEvaluator(memory, 0));
+    }
+}
+
+public sealed class ComputeBackendsTests
+{
+    [Fact]
+    public void EachKindGivesItsBackendAndAutoFallsBackToManagedWithoutAGpu()
+    {
+        Assert.Same(ManagedBackend.Instance, ComputeBackends.Create(ComputeBackendKind.Managed));
+        Assert.Equal("torch", ComputeBackends.Create(ComputeBackendKind.Torch, ComputeDevice.Cpu).Name);
+        using (var ilgpu = (DrDam.ML.Compute.Ilgpu.IlgpuBackend)ComputeBackends.Create(ComputeBackendKind.Ilgpu, ComputeDevice.Cpu))
+            Assert.Equal("ilgpu-cpu", ilgpu.Name);
+        Assert.Same(ManagedBackend.Instance, ComputeBackends.Create(ComputeBackendKind.Auto, ComputeDevice.Cpu));
+        if (!TorchSharp.torch.cuda.is_available() && !DrDam.ML.Compute.Ilgpu.IlgpuBackend.CudaAvailable())
+            Assert.Same(ManagedBackend.Instance, ComputeBackends.Create(ComputeBackendKind.Auto));
+    }
+
+    [Fact]
+    public void UndefinedKindsAreRefused()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ComputeBackends.Create((ComputeBackendKind)9));
+        Assert.Equal("kind", error.ParamName);
     }
 }

@@ -1,0 +1,98 @@
+using DrDam.ML.Compute;
+using DrDam.ML.Compute.Ilgpu;
+using DrDam.ML.Compute.Torch;
+using DrDam.ML.Memory;
+using DrDam.ML.Memory.Features;
+
+namespace DrDam.ML.Samples.Benchmarking;
+
+/// <summary>
+/// The numbers users quote, measured in one run on this machine: the GEMM roofline, the MrDAM and
+/// DrDAM steps per backend as GFLOP/s and as ratios of that roofline, our speedup over MrDAM written
+/// naively in TorchSharp, and the bytes a DrDAM fit allocates per stored pattern.
+/// </summary>
+internal static class BenchJob
+{
+    public static Dictionary<string, object?> Run(BenchSettings settings, Action<string>? stage)
+    {
+        var torchBackend = new TorchBackend(settings.Device);
+        // ILGPU's CPU accelerator emulates GPU threads (a correctness reference): it is timed only on CUDA.
+        using var ilgpu = settings.Device != ComputeDevice.Cpu && IlgpuBackend.CudaAvailable() ? new IlgpuBackend(ComputeDevice.Cuda) : null;
+        IComputeBackend[] backends = ilgpu is null ? [ManagedBackend.Instance, torchBackend] : [ManagedBackend.Instance, torchBackend, ilgpu];
+        var report = new Dictionary<string, object?>
+        {
+            ["device"] = torchBackend.Name == "torch-cuda" ? "cuda" : "cpu",
+            ["processors"] = Environment.ProcessorCount,
+            ["torch_threads"] = TorchSharp.torch.get_num_threads(),
+        };
+
+        var random = new Random(1);
+        var (mrB, mrK, mrD) = (BenchSettings.MrBatch, BenchSettings.MrStored, BenchSettings.MrDimension);
+        var patterns = Uniform(random, mrK * mrD, 1 / Math.Sqrt(mrD));
+        var queries = Uniform(random, mrB * mrD, 1 / Math.Sqrt(mrD));
+        var matrix = new MemoryMatrix(mrD, new MemoryMatrixOptions { Beta = 60 });
+        matrix.AddRange(patterns, mrK);
+        var mrFlops = 4.0 * mrB * mrK * mrD;
+        var mrdam = new Dictionary<string, double>();
+        foreach (var backend in backends)
+        {
+            stage?.Invoke($"MrDAM step, {backend.Name}");
+            mrdam[backend.Name] = Round(mrFlops / StepSeconds(backend, matrix, queries, mrB, settings.Budget) / 1e9);
+        }
+        stage?.Invoke("GEMM reference (libtorch matmul)");
+        var gemm = TorchReference.GemmGflops(torchBackend.Device, BenchSettings.GemmSize, settings.Budget);
+        report["gemm_gflops"] = Round(gemm);
+        report["mrdam_step_gflops"] = mrdam;
+        report["mrdam_ratio"] = Round(mrdam.Values.Max() / gemm);
+        stage?.Invoke("MrDAM step, naive TorchSharp");
+        var naive = TorchReference.NaiveMrDamGflops(torchBackend.Device, patterns, queries, mrD, 60, settings.Budget);
+        report["naive_torch_mrdam_gflops"] = Round(naive);
+        report["speedup_vs_naive_torch"] = Round(mrdam.Values.Max() / naive);
+
+        var (drB, y, drD) = (BenchSettings.DrBatch, BenchSettings.DrFeatures, BenchSettings.DrDimension);
+        var drFlops = 4.0 * drB * y * drD;
+        var drQueries = queries[..(drB * drD)];
+        var drdam = new Dictionary<string, double>();
+        foreach (var storage in new[] { ProjectionStorage.Cached, ProjectionStorage.OnDemand })
+        {
+            var memory = new DistributedMemory(drD, new DistributedMemoryOptions { Beta = 60, FeatureCount = y, ProjectionStorage = storage });
+            memory.AddRange(patterns.AsMemory(0, 16 * drD), 16);
+            // The Torch backend always holds Ω on its device, so it is timed once, with the cached memory.
+            foreach (var backend in storage == ProjectionStorage.Cached ? backends : [ManagedBackend.Instance])
+            {
+                var name = $"{backend.Name}_{(storage == ProjectionStorage.Cached ? "cached" : "on_demand")}";
+                stage?.Invoke($"DrDAM step, {name}");
+                drdam[name] = Round(drFlops / StepSeconds(backend, memory, drQueries, drB, settings.Budget) / 1e9);
+            }
+        }
+        report["drdam_step_gflops"] = drdam;
+        report["drdam_ratio"] = Round(drdam.Where(p => p.Key.EndsWith("_cached", StringComparison.Ordinal)).Max(p => p.Value) / gemm);
+        report["drdam_on_demand_ratio"] = Round(drdam["managed_on_demand"] / gemm);
+
+        foreach (var storage in new[] { ProjectionStorage.OnDemand, ProjectionStorage.Cached })
+        {
+            var key = storage == ProjectionStorage.OnDemand ? "drdam_fit_bytes_per_pattern" : "drdam_fit_bytes_per_pattern_cached";
+            var perPattern = new Dictionary<string, double>();
+            foreach (var k in BenchSettings.FitCounts)
+            {
+                stage?.Invoke($"DrDAM fit, K = {k}, {storage}");
+                perPattern[k.ToString(System.Globalization.CultureInfo.InvariantCulture)] = Round(FitAllocation.BytesPerPattern(k, storage));
+            }
+            report[key] = perPattern;
+        }
+        return report;
+    }
+
+    private static double StepSeconds(IComputeBackend backend, IAssociativeMemory memory, float[] queries, int batch, TimeSpan budget)
+    {
+        using var evaluator = backend.CreateEvaluator(memory, batch);
+        var energies = new double[batch];
+        var gradients = new float[queries.Length];
+        return Stopwatches.MedianSeconds(() => evaluator.Evaluate(queries, batch, energies, gradients), budget);
+    }
+
+    private static float[] Uniform(Random random, int count, double high)
+        => Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() * high)).ToArray();
+
+    private static double Round(double value) => Math.Round(value, 3);
+}

@@ -1,0 +1,159 @@
+using System.Numerics.Tensors;
+using DrDam.ML.Memory;
+using DrDam.ML.Memory.Features;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace DrDam.ML.Compute.Ilgpu;
+
+/// <summary>
+/// DrDAM step on an ILGPU accelerator, block by block of Ω: S = ZΩ_bᵀ, the basis kernel writes φ and
+/// u, ⟨φ,T⟩ and G = UΩ_b accumulate on the device (R's products instead with eq. 32); the host
+/// finishes ∇Ê as the managed evaluator does. With on-demand Ω each block's rows are generated on
+/// the device from the seed (orthogonal features, which need Gram–Schmidt, are uploaded from the host).
+/// </summary>
+internal sealed class IlgpuDistributedMemoryEvaluator : EvaluatorBase
+{
+    private readonly IlgpuBackend backend;
+    private readonly DistributedMemory memory;
+    private readonly FeatureSpace features;
+    private readonly bool generateOnDevice, linearAttention;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> omega, offsets, memoryFirst, memorySecond, attention;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> z, zSquaredNorms, projections, first, second, u, inner, accumulated;
+    private readonly float[] hostZ, hostNorms, hostInner, hostAccumulated, hostBlock;
+
+    public IlgpuDistributedMemoryEvaluator(IlgpuBackend backend, DistributedMemory memory, int maxBatch) : base(memory, maxBatch)
+    {
+        this.backend = backend;
+        this.memory = memory;
+        features = memory.Features;
+        var accelerator = backend.Accelerator;
+        var (y, d, block) = (features.FeatureCount, Dimension, features.BlockSize);
+        linearAttention = memory.Options.LinearAttention;
+        generateOnDevice = !features.IsCached && !features.Projection.Orthogonal;
+        hostBlock = features.IsCached || generateOnDevice ? [] : new float[block * d];
+        omega = features.IsCached ? accelerator.Allocate1D(AllRows()) : accelerator.Allocate1D<float>((long)block * d);
+        var phases = new float[features.Basis.UsesOffsets ? y : 1];
+        if (features.Basis.UsesOffsets)
+            features.Projection.FillOffsets(0, y, phases);
+        offsets = accelerator.Allocate1D(phases);
+        var t = memory.Memory;
+        memoryFirst = accelerator.Allocate1D(ToFloat(t[..y]));
+        memorySecond = accelerator.Allocate1D(features.Basis.Parts == 2 ? ToFloat(t[y..]) : new float[1]);
+        attention = accelerator.Allocate1D(linearAttention ? memory.LinearAttentionMemory.ToArray() : new float[1]);
+        z = accelerator.Allocate1D<float>((long)maxBatch * d);
+        zSquaredNorms = accelerator.Allocate1D<float>(maxBatch);
+        projections = accelerator.Allocate1D<float>((long)maxBatch * block);
+        first = accelerator.Allocate1D<float>((long)maxBatch * block);
+        second = accelerator.Allocate1D<float>((long)maxBatch * block);
+        u = accelerator.Allocate1D<float>((long)maxBatch * block);
+        inner = accelerator.Allocate1D<float>(maxBatch);
+        accumulated = accelerator.Allocate1D<float>((long)maxBatch * d);
+        (hostZ, hostNorms, hostInner, hostAccumulated) = (new float[maxBatch * d], new float[maxBatch], new float[maxBatch], new float[maxBatch * d]);
+    }
+
+    private float[] AllRows()
+    {
+        var rows = new float[(long)features.FeatureCount * Dimension];
+        for (var b = 0; b < features.BlockCount; b++)
+        {
+            var (start, n) = features.BlockRange(b);
+            features.Block(b, default).CopyTo(rows.AsSpan(start * Dimension, n * Dimension));
+        }
+        return rows;
+    }
+
+    private static float[] ToFloat(ReadOnlySpan<double> values)
+    {
+        var result = new float[values.Length];
+        for (var i = 0; i < values.Length; i++)
+            result[i] = (float)values[i];
+        return result;
+    }
+
+    protected override void EvaluateCore(ReadOnlySpan<float> states, int rows, Span<double> energies, Span<float> gradients)
+    {
+        var (d, y) = (Dimension, features.FeatureCount);
+        var scale = features.ProjectionScale;
+        var zRows = hostZ.AsSpan(0, rows * d);
+        TensorPrimitives.Multiply(states, scale, zRows);
+        for (var r = 0; r < rows; r++)
+            hostNorms[r] = TensorPrimitives.Dot<float>(zRows.Slice(r * d, d), zRows.Slice(r * d, d));
+        z.View.SubView(0, rows * d).CopyFromCPU(backend.Accelerator.DefaultStream, zRows);
+        zSquaredNorms.View.SubView(0, rows).CopyFromCPU(backend.Accelerator.DefaultStream, hostNorms.AsSpan(0, rows));
+        var kernels = backend.Kernels;
+        var parts = features.Basis.Parts;
+        var basisScale = (float)(features.Basis.Kind == FeatureBasisKind.Cos ? Math.Sqrt(2.0 / y) : 1 / Math.Sqrt(y));
+        var logShift = (float)(features.Basis.Kind == FeatureBasisKind.PositiveExpExp ? -0.5 * Math.Log(2.0 * y) : -0.5 * Math.Log(y));
+        for (var b = 0; b < features.BlockCount; b++)
+        {
+            var (start, n) = features.BlockRange(b);
+            var omegaBlock = BlockOfOmega(b, start, n);
+            kernels.Multiply(z.View, omegaBlock, projections.View, rows, n, d, transposeB: true, accumulate: false);
+            kernels.Features(new Index2D(n, rows), projections.View, offsets.View, zSquaredNorms.View, memoryFirst.View, memorySecond.View,
+                first.View, second.View, u.View, n, start, (int)features.Basis.Kind, basisScale, logShift);
+            kernels.Multiply(first.View, memoryFirst.View.SubView(start, n), inner.View, rows, 1, n, transposeB: false, accumulate: b > 0);
+            if (parts == 2)
+                kernels.Multiply(second.View, memorySecond.View.SubView(start, n), inner.View, rows, 1, n, transposeB: false, accumulate: true);
+            if (!linearAttention)
+                kernels.Multiply(u.View, omegaBlock, accumulated.View, rows, d, n, transposeB: false, accumulate: b > 0);
+            else
+            {
+                kernels.Multiply(first.View, attention.View.SubView((long)start * d, (long)n * d), accumulated.View, rows, d, n, transposeB: false, accumulate: b > 0);
+                if (parts == 2)
+                    kernels.Multiply(second.View, attention.View.SubView((long)(y + start) * d, (long)n * d), accumulated.View, rows, d, n, transposeB: false, accumulate: true);
+            }
+        }
+        backend.Accelerator.Synchronize();
+        inner.View.SubView(0, rows).CopyToCPU(backend.Accelerator.DefaultStream, hostInner.AsSpan(0, rows));
+        accumulated.View.SubView(0, rows * d).CopyToCPU(backend.Accelerator.DefaultStream, hostAccumulated.AsSpan(0, rows * d));
+        Finish(states, rows, energies, gradients);
+    }
+
+    private ArrayView<float> BlockOfOmega(int block, int start, int n)
+    {
+        var d = Dimension;
+        if (features.IsCached)
+            return omega.View.SubView((long)start * d, (long)n * d);
+        var view = omega.View.SubView(0, (long)n * d);
+        if (generateOnDevice)
+            backend.Kernels.OmegaRows(new Index2D((d + 1) / 2, n), view, d, start, features.Projection.Seed);
+        else
+        {
+            features.Block(block, hostBlock);
+            view.CopyFromCPU(backend.Accelerator.DefaultStream, hostBlock.AsSpan(0, n * d));
+        }
+        return view;
+    }
+
+    // The managed evaluator's last step: Ê = −log max(ε, h)/β; ∇Ê = −(G + c·z)/(√β·h), 0 where clipped, or x − G/h with R.
+    private void Finish(ReadOnlySpan<float> states, int rows, Span<double> energies, Span<float> gradients)
+    {
+        var d = Dimension;
+        var epsilon = memory.Options.LogClip;
+        var selfFactor = features.Basis.Kind is FeatureBasisKind.PositiveExp or FeatureBasisKind.PositiveExpExp ? -2.0 : 0.0;
+        for (var r = 0; r < rows; r++)
+        {
+            var h = Math.Max(epsilon, hostInner[r]);
+            energies[r] = -Math.Log(h) / memory.Beta;
+            var gradient = gradients.Slice(r * d, d);
+            var g = hostAccumulated.AsSpan(r * d, d);
+            if (linearAttention)
+                TensorPrimitives.MultiplyAdd(g, (float)(-1 / h), states.Slice(r * d, d), gradient);
+            else if (hostInner[r] <= epsilon)
+                gradient.Clear();
+            else
+            {
+                TensorPrimitives.MultiplyAdd(hostZ.AsSpan(r * d, d), (float)(selfFactor * hostInner[r]), g, gradient);
+                TensorPrimitives.Multiply(gradient, (float)(-1 / (features.ProjectionScale * h)), gradient);
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        foreach (var buffer in new MemoryBuffer[] { omega, offsets, memoryFirst, memorySecond, attention, z, zSquaredNorms, projections, first, second, u, inner, accumulated })
+            buffer.Dispose();
+        base.Dispose();
+    }
+}

@@ -1,0 +1,100 @@
+using DrDam.ML.Compute;
+using DrDam.ML.Compute.Ilgpu;
+using DrDam.ML.Memory.Energies;
+using DrDam.ML.Memory.Features;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace DrDam.ML.Tests.Compute;
+
+/// <summary>The ILGPU kernels on ILGPU's CPU accelerator (CUDA where present is the same code), against the managed backend.</summary>
+public sealed class IlgpuBackendTests : IClassFixture<IlgpuBackendTests.CpuAccelerator>
+{
+    public sealed class CpuAccelerator : IDisposable
+    {
+        public IlgpuBackend Backend { get; } = new(ComputeDevice.Cpu);
+
+        public void Dispose() => Backend.Dispose();
+    }
+
+    private readonly IlgpuBackend backend;
+
+    public IlgpuBackendTests(CpuAccelerator fixture) => backend = fixture.Backend;
+
+    [Theory]
+    [InlineData(EnergyKind.L2)]
+    [InlineData(EnergyKind.Dot)]
+    [InlineData(EnergyKind.CosineDot)]
+    [InlineData(EnergyKind.Epanechnikov)]
+    public void MemoryMatrixStepMatchesTheManagedBackend(EnergyKind energy)
+        => BackendParity.Tiny.EnergyAndGradientAgree(BackendParity.Tiny.Matrix(energy), backend);
+
+    [Theory]
+    [InlineData(FeatureBasisKind.SinCos, ProjectionStorage.Cached, false)]
+    [InlineData(FeatureBasisKind.Cos, ProjectionStorage.Cached, false)]
+    [InlineData(FeatureBasisKind.PositiveExp, ProjectionStorage.Cached, false)]
+    [InlineData(FeatureBasisKind.PositiveExpExp, ProjectionStorage.Cached, false)]
+    [InlineData(FeatureBasisKind.SinCos, ProjectionStorage.OnDemand, false)]
+    [InlineData(FeatureBasisKind.Cos, ProjectionStorage.OnDemand, false)]
+    [InlineData(FeatureBasisKind.SinCos, ProjectionStorage.Cached, true)]
+    [InlineData(FeatureBasisKind.PositiveExpExp, ProjectionStorage.OnDemand, true)]
+    public void DistributedMemoryStepMatchesTheManagedBackend(FeatureBasisKind basis, ProjectionStorage storage, bool linearAttention)
+        => BackendParity.Tiny.EnergyAndGradientAgree(BackendParity.Tiny.Distributed(basis, storage, linearAttention), backend);
+
+    [Fact]
+    public void RetrievalWithMasksMatchesTheManagedBackend()
+    {
+        BackendParity.Tiny.RetrievalAgrees(BackendParity.Tiny.Matrix(EnergyKind.L2), backend);
+        BackendParity.Tiny.RetrievalAgrees(BackendParity.Tiny.Distributed(FeatureBasisKind.SinCos, ProjectionStorage.OnDemand), backend);
+    }
+
+    [Theory]
+    [InlineData(7, 0, 3)]
+    [InlineData(16, 1000, 2)]
+    [InlineData(37, 5, 4)]
+    public void OmegaRowsGeneratedOnTheDeviceAreTheCpuRows(int dimension, int start, int rows)
+    {
+        var projection = new RandomProjection(dimension, start + rows, seed: 0xABCDEF12345UL, orthogonal: false);
+        var expected = new float[rows * dimension];
+        projection.FillRows(start, rows, expected);
+        using var buffer = backend.Accelerator.Allocate1D<float>(rows * dimension);
+        backend.Kernels.OmegaRows(new Index2D((dimension + 1) / 2, rows), buffer.View, dimension, start, projection.Seed);
+        backend.Accelerator.Synchronize();
+        var actual = buffer.GetAsArray1D();
+        for (var i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5f * (1 + Math.Abs(expected[i])), $"entry {i}: device {actual[i]}, CPU {expected[i]}");
+    }
+
+    [Theory]
+    [InlineData(1, 1, 1, false)]
+    [InlineData(9, 6, 11, true)]
+    [InlineData(5, 10, 7, false)]
+    public void TiledProductMatchesAPlainOne(int m, int n, int k, bool transposeB)
+    {
+        var random = new Random(m * 1000 + n);
+        var a = Oracle.Uniform(random, m * k, -1, 1);
+        var b = Oracle.Uniform(random, n * k, -1, 1);
+        using var da = backend.Accelerator.Allocate1D(a);
+        using var db = backend.Accelerator.Allocate1D(b);
+        using var dc = backend.Accelerator.Allocate1D(Enumerable.Repeat(1f, m * n).ToArray());
+        backend.Kernels.Multiply(da.View, db.View, dc.View, m, n, k, transposeB, accumulate: true);
+        backend.Accelerator.Synchronize();
+        var c = dc.GetAsArray1D();
+        for (var i = 0; i < m; i++)
+            for (var j = 0; j < n; j++)
+            {
+                var expected = 1.0;
+                for (var t = 0; t < k; t++)
+                    expected += a[i * k + t] * (double)(transposeB ? b[j * k + t] : b[t * n + j]);
+                Assert.True(Math.Abs(expected - c[i * n + j]) <= 1e-5 * (1 + Math.Abs(expected)), $"C[{i},{j}] = {c[i * n + j]}, expected {expected}");
+            }
+    }
+
+    [SkippableFact]
+    public void CudaIsRefusedWhereIlgpuFindsNoGpu()
+    {
+        Skip.If(IlgpuBackend.CudaAvailable(), "a CUDA device exists here");
+        var error = Assert.Throws<InvalidOperationException>(() => new IlgpuBackend(ComputeDevice.Cuda));
+        Assert.Contains("device = Cuda", error.Message);
+    }
+}
