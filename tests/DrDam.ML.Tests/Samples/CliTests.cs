@@ -183,3 +183,22 @@ public sealed class ApproxCliTests
         Assert.Contains("figure9", stderr);
     }
 }
+
+[Collection(nameof(ConsoleCollection))]
+public sealed class BenchCliTests
+{
+    [Fact]
+    public void QuickBenchReportsEveryMeasureAsJson()
+    {
+        var (code, stdout, stderr) = CliRunner.Run("bench", "--quick", "--device", "cpu", "--json");
+        Assert.True(code == 0, stderr);
+        var root = JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]).RootElement;
+        Assert.Equal("cpu", root.GetProperty("device").GetString());
+        foreach (var key in new[] { "gemm_gflops", "mrdam_ratio", "drdam_ratio", "drdam_on_demand_ratio", "naive_torch_mrdam_gflops", "speedup_vs_naive_torch" })
+            Assert.True(root.GetProperty(key).GetDouble() > 0, key);
+        Assert.Equal(["managed", "torch"], root.GetProperty("mrdam_step_gflops").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["managed_cached", "torch_cached", "managed_on_demand"], root.GetProperty("drdam_step_gflops").EnumerateObject().Select(p => p.Name));
+        var perPattern = root.GetProperty("drdam_fit_bytes_per_pattern");
+        Assert.True(perPattern.GetProperty("100000").GetDouble() < perPattern.GetProperty("10000").GetDouble() / 5, "on-demand fit bytes are not flat in K");
+    }
+}

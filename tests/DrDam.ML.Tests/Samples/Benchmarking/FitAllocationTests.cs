@@ -1,0 +1,19 @@
+using DrDam.ML.Memory.Features;
+using DrDam.ML.Samples.Benchmarking;
+
+namespace DrDam.ML.Tests.Samples.Benchmarking;
+
+public sealed class FitAllocationTests
+{
+    [Fact]
+    public void OnDemandFitAllocatesTheSameWhateverKAndCachedAddsOmegaOnce()
+    {
+        var small = FitAllocation.BytesPerPattern(2_000, ProjectionStorage.OnDemand) * 2_000;
+        var large = FitAllocation.BytesPerPattern(20_000, ProjectionStorage.OnDemand) * 20_000;
+        Assert.InRange(large, 0.5 * small, 1.5 * small);
+        // T in double (2Y values) is the bulk of it; far below one pattern chunk per pattern.
+        Assert.InRange(small, 2.0 * 8 * BenchSettings.FitFeatures, 4.0 * 8 * BenchSettings.FitFeatures + 64 * 1024);
+        var cached = FitAllocation.BytesPerPattern(2_000, ProjectionStorage.Cached) * 2_000;
+        Assert.True(cached >= 4.0 * BenchSettings.FitFeatures * BenchSettings.FitDimension, $"cached fit allocated {cached} bytes, less than Ω");
+    }
+}
