@@ -2,12 +2,17 @@ using System.Diagnostics;
 
 namespace DrDam.ML.Samples.Benchmarking;
 
-/// <summary>Times a repeated operation: one warm-up call, then calls until the budget is spent (at least three); the median call.</summary>
+/// <summary>
+/// Times a repeated operation: a warm-up of at least five calls and half the budget (the JIT promotes hot
+/// loops to optimised code only after some calls), then calls until the budget is spent (at least three); the median call.
+/// </summary>
 internal static class Stopwatches
 {
     public static double MedianSeconds(Action call, TimeSpan budget)
     {
-        call();
+        var warm = Stopwatch.StartNew();
+        for (var calls = 0; calls < 5 || warm.Elapsed < budget / 2; calls++)
+            call();
         var times = new List<double>();
         var total = Stopwatch.StartNew();
         while (times.Count < 3 || total.Elapsed < budget)
