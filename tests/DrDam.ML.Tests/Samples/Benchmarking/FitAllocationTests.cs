@@ -1,8 +1,11 @@
 using DrDam.ML.Memory.Features;
 using DrDam.ML.Samples.Benchmarking;
+using DrDam.ML.Tests.Samples;
 
 namespace DrDam.ML.Tests.Samples.Benchmarking;
 
+/// <summary>Counts the process's allocated bytes, so it runs in the collection that runs alone.</summary>
+[Collection(nameof(ConsoleCollection))]
 public sealed class FitAllocationTests
 {
     [Fact]
