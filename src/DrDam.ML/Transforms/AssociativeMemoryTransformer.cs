@@ -1,3 +1,4 @@
+using DrDam.ML.Compute;
 using DrDam.ML.Memory;
 using DrDam.ML.Memory.Dynamics;
 using DrDam.ML.Memory.Persistence;
@@ -29,9 +30,10 @@ public sealed class AssociativeMemoryTransformer : RowBatchTransformer
     private const string LabelsEntry = "Labels.bin";
 
     internal AssociativeMemoryTransformer(StoredMemory store, RetrievalColumns columns, RetrievalOptions retrieval, int batchSize, string storeColumn, string? labelColumn,
-        IProgress<int>? progress = null)
+        IProgress<int>? progress = null, IComputeBackend? backend = null)
     {
         Progress = progress;
+        Backend = backend ?? ManagedBackend.Instance;
         Store = store;
         Columns = columns;
         Retrieval = retrieval;
@@ -61,9 +63,20 @@ public sealed class AssociativeMemoryTransformer : RowBatchTransformer
     /// <summary>Told the step number whenever a batch of rows completes a descent step; not saved with the model.</summary>
     public IProgress<int>? Progress { get; }
 
+    /// <summary>Where the descent steps run (<see cref="ManagedBackend"/> unless set by <see cref="WithBackend"/>); not saved with the model.</summary>
+    public IComputeBackend Backend { get; }
+
     /// <summary>The same transformer reporting descent steps to <paramref name="progress"/> (e.g. a progress bar).</summary>
     public AssociativeMemoryTransformer WithProgress(IProgress<int>? progress)
-        => new(Store, Columns, Retrieval, BatchSize, StoreColumn, LabelColumn, progress);
+        => new(Store, Columns, Retrieval, BatchSize, StoreColumn, LabelColumn, progress, Backend);
+
+    /// <summary>
+    /// The same transformer computing on <paramref name="backend"/>, e.g.
+    /// <c>ComputeBackends.Create(ComputeBackendKind.Auto)</c> for a GPU where one exists. A run-time
+    /// choice of hardware: a loaded model computes on the managed backend until given another.
+    /// </summary>
+    public AssociativeMemoryTransformer WithBackend(IComputeBackend backend)
+        => new(Store, Columns, Retrieval, BatchSize, StoreColumn, LabelColumn, Progress, backend ?? throw new ArgumentNullException(nameof(backend)));
 
     /// <summary>
     /// The same memory retrieving with other columns or settings, without refitting: e.g. a mask
@@ -74,7 +87,7 @@ public sealed class AssociativeMemoryTransformer : RowBatchTransformer
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(queryColumn);
         return new(Store, new RetrievalColumns(queryColumn, maskColumn, outputColumn ?? Columns.Output), options ?? Retrieval,
-            batchSize ?? BatchSize, StoreColumn, LabelColumn, Progress);
+            batchSize ?? BatchSize, StoreColumn, LabelColumn, Progress, Backend);
     }
 
     /// <summary>A new store holding this one's patterns plus the rows of <paramref name="data"/> (same store and label columns).</summary>
@@ -124,11 +137,11 @@ public sealed class AssociativeMemoryTransformer : RowBatchTransformer
         return WithStore(new StoredMemory(merged, labels));
     }
 
-    // Every other setting, the progress sink included, carries over.
-    private AssociativeMemoryTransformer WithStore(StoredMemory store) => new(store, Columns, Retrieval, BatchSize, StoreColumn, LabelColumn, Progress);
+    // Every other setting, the progress sink and backend included, carries over.
+    private AssociativeMemoryTransformer WithStore(StoredMemory store) => new(store, Columns, Retrieval, BatchSize, StoreColumn, LabelColumn, Progress, Backend);
 
     private protected override BatchMapping Mapping(DataViewSchema inputSchema)
-        => new RetrievalMapping(inputSchema, Store, Columns, Retrieval, BatchSize, Progress);
+        => new RetrievalMapping(inputSchema, Store, Columns, Retrieval, BatchSize, Progress, Backend);
 
     private protected override void Save(ModelSaveContext ctx)
     {

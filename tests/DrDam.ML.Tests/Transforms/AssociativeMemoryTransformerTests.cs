@@ -151,6 +151,27 @@ public class AssociativeMemoryTransformerTests
         Assert.Equal(Enumerable.Range(1, taken.Max()), steps.Distinct());
     }
 
+    [Theory]
+    [InlineData(MemoryRepresentation.Matrix)]
+    [InlineData(MemoryRepresentation.Distributed)]
+    public void ATorchBackendGivesTheManagedOutputsAndCarriesThroughWithRetrieval(MemoryRepresentation representation)
+    {
+        var ml = new MLContext(seed: 1);
+        var (train, test) = Iris.Load(ml);
+        var features = Iris.Features01(ml).Fit(train);
+        var store = ml.Transforms.AssociativeMemory.Store("Features", new MemoryStoreOptions { Beta = 20, Representation = representation, FeatureCount = 2000 })
+            .Fit(features.Transform(train));
+        Assert.Same(DrDam.ML.Compute.ManagedBackend.Instance, store.Backend);
+        var torch = store.WithBackend(new DrDam.ML.Compute.Torch.TorchBackend(DrDam.ML.Compute.ComputeDevice.Cpu));
+        Assert.Equal("torch", torch.WithRetrieval("Features").WithProgress(null).Backend.Name);
+        var queries = features.Transform(test);
+        var expected = Columns.Values<double>(store.Transform(queries), "FeaturesRetrievedEnergy");
+        var actual = Columns.Values<double>(torch.Transform(queries), "FeaturesRetrievedEnergy");
+        Assert.Equal(expected.Length, actual.Length);
+        for (var r = 0; r < expected.Length; r++)
+            Assert.True(Math.Abs(expected[r] - actual[r]) <= 1e-3 * (1 + Math.Abs(expected[r])), $"row {r}: {actual[r]} vs managed {expected[r]}");
+    }
+
     private sealed class SynchronousProgress(Action<int> report) : IProgress<int>
     {
         public void Report(int value) => report(value);

@@ -89,7 +89,10 @@ internal sealed class BatchCursor : DataViewRowCursor
     protected override void Dispose(bool disposing)
     {
         if (disposing)
+        {
+            state?.Dispose();
             input.Dispose();
+        }
         base.Dispose(disposing);
     }
 }

@@ -64,8 +64,11 @@ internal abstract class BatchMapping
 }
 
 /// <summary>One cursor's buffers: rows are captured into slots, computed together, then served.</summary>
-internal abstract class BatchState
+internal abstract class BatchState : IDisposable
 {
+    /// <summary>Releases what the state holds beyond managed memory (a backend's device buffers); the cursor or row calls it.</summary>
+    public virtual void Dispose() { }
+
     /// <summary>Reads the input row at <paramref name="position"/> into <paramref name="slot"/>.</summary>
     public abstract void Capture(int slot, long position);
 

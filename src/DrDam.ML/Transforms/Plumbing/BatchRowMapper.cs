@@ -37,6 +37,13 @@ internal sealed class BatchRowMapper(BatchMapping mapping) : IRowToRowMapper
 
         public override DataViewSchema Schema => mapping.OutputSchema;
 
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+                state?.Dispose();
+            base.Dispose(disposing);
+        }
+
         public override long Position => input.Position;
 
         public override long Batch => input.Batch;

@@ -13,16 +13,18 @@ internal sealed class RetrievalMapping : BatchMapping
     private readonly RetrievalColumns columns;
     private readonly RetrievalOptions options;
     private readonly IProgress<int>? progress;
+    private readonly IComputeBackend backend;
     private readonly DataViewSchema.Column query;
     private readonly DataViewSchema.Column? mask;
     private readonly (string, DataViewType)[] outputs;
 
-    public RetrievalMapping(DataViewSchema input, StoredMemory store, RetrievalColumns columns, RetrievalOptions options, int batchSize, IProgress<int>? progress) : base(input)
+    public RetrievalMapping(DataViewSchema input, StoredMemory store, RetrievalColumns columns, RetrievalOptions options, int batchSize, IProgress<int>? progress, IComputeBackend backend) : base(input)
     {
         this.store = store;
         this.columns = columns;
         this.options = options;
         this.progress = progress;
+        this.backend = backend;
         BatchSize = batchSize;
         var d = store.Memory.Dimension;
         query = SchemaCheck.Find(input, columns.Query, "Query");
@@ -143,7 +145,7 @@ internal sealed class RetrievalMapping : BatchMapping
 
         public override void Compute(int count)
         {
-            evaluator ??= ManagedBackend.Instance.CreateEvaluator(mapping.store.Memory, mapping.BatchSize);
+            evaluator ??= mapping.backend.CreateEvaluator(mapping.store.Memory, mapping.BatchSize);
             var known = clamped.Length == 0 ? default : clamped.AsSpan(0, count * dimension);
             result = dynamics.Run(evaluator, queries.AsSpan(0, count * dimension), count, known, mapping.progress);
             if (mapping.store.Memory is MemoryMatrix matrix)
@@ -152,6 +154,8 @@ internal sealed class RetrievalMapping : BatchMapping
                     (index[r], weight[r]) = matrix.Dominant(result.State(r), scratch);
             }
         }
+
+        public override void Dispose() => evaluator?.Dispose();
 
         public override Delegate Getter(int output, Func<int> slot) => output switch
         {
