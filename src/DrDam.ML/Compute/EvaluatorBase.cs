@@ -43,6 +43,15 @@ internal abstract class EvaluatorBase(IAssociativeMemory memory, int maxBatch) :
             throw new ArgumentException($"memory holds no patterns (Count = {memory.Count}); store at least one before evaluating it.", nameof(memory));
     }
 
+    /// <summary>T (kept in double) as the float32 values the device steps use.</summary>
+    public static float[] ToSingle(ReadOnlySpan<double> values)
+    {
+        var result = new float[values.Length];
+        for (var i = 0; i < values.Length; i++)
+            result[i] = (float)values[i];
+        return result;
+    }
+
     /// <summary>The error for a memory type no backend knows.</summary>
     public static ArgumentException UnknownMemory(IAssociativeMemory memory)
         => new($"memory must be a MemoryMatrix or a DistributedMemory (got {memory.GetType().Name}).", nameof(memory));

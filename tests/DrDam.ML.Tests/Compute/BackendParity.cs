@@ -10,7 +10,7 @@ namespace DrDam.ML.Tests.Compute;
 /// The checks every non-default backend must pass against the managed one: energy and gradient for every
 /// energy and basis (float tolerance stated per check), and retrieval with masks and per-row convergence.
 /// </summary>
-internal sealed record BackendParity(int D, int K, int FeatureCount, int BlockSize, int Queries, int MaxSteps)
+public sealed record BackendParity(int D, int K, int FeatureCount, int BlockSize, int Queries, int MaxSteps)
 {
     /// <summary>Sizes for fast backends (several blocks of Ω, ragged tiles).</summary>
     public static BackendParity Default { get; } = new(24, 40, 700, 256, 12, 150);

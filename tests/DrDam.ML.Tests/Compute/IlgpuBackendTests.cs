@@ -8,7 +8,8 @@ using ILGPU.Runtime;
 namespace DrDam.ML.Tests.Compute;
 
 /// <summary>The ILGPU kernels on ILGPU's CPU accelerator (CUDA where present is the same code), against the managed backend.</summary>
-public sealed class IlgpuBackendTests : IClassFixture<IlgpuBackendTests.CpuAccelerator>
+public sealed class IlgpuBackendTests(IlgpuBackendTests.CpuAccelerator fixture)
+    : BackendContractTests(fixture.Backend, BackendParity.Tiny), IClassFixture<IlgpuBackendTests.CpuAccelerator>
 {
     public sealed class CpuAccelerator : IDisposable
     {
@@ -17,36 +18,7 @@ public sealed class IlgpuBackendTests : IClassFixture<IlgpuBackendTests.CpuAccel
         public void Dispose() => Backend.Dispose();
     }
 
-    private readonly IlgpuBackend backend;
-
-    public IlgpuBackendTests(CpuAccelerator fixture) => backend = fixture.Backend;
-
-    [Theory]
-    [InlineData(EnergyKind.L2)]
-    [InlineData(EnergyKind.Dot)]
-    [InlineData(EnergyKind.CosineDot)]
-    [InlineData(EnergyKind.Epanechnikov)]
-    public void MemoryMatrixStepMatchesTheManagedBackend(EnergyKind energy)
-        => BackendParity.Tiny.EnergyAndGradientAgree(BackendParity.Tiny.Matrix(energy), backend);
-
-    [Theory]
-    [InlineData(FeatureBasisKind.SinCos, ProjectionStorage.Cached, false)]
-    [InlineData(FeatureBasisKind.Cos, ProjectionStorage.Cached, false)]
-    [InlineData(FeatureBasisKind.PositiveExp, ProjectionStorage.Cached, false)]
-    [InlineData(FeatureBasisKind.PositiveExpExp, ProjectionStorage.Cached, false)]
-    [InlineData(FeatureBasisKind.SinCos, ProjectionStorage.OnDemand, false)]
-    [InlineData(FeatureBasisKind.Cos, ProjectionStorage.OnDemand, false)]
-    [InlineData(FeatureBasisKind.SinCos, ProjectionStorage.Cached, true)]
-    [InlineData(FeatureBasisKind.PositiveExpExp, ProjectionStorage.OnDemand, true)]
-    public void DistributedMemoryStepMatchesTheManagedBackend(FeatureBasisKind basis, ProjectionStorage storage, bool linearAttention)
-        => BackendParity.Tiny.EnergyAndGradientAgree(BackendParity.Tiny.Distributed(basis, storage, linearAttention), backend);
-
-    [Fact]
-    public void RetrievalWithMasksMatchesTheManagedBackend()
-    {
-        BackendParity.Tiny.RetrievalAgrees(BackendParity.Tiny.Matrix(EnergyKind.L2), backend);
-        BackendParity.Tiny.RetrievalAgrees(BackendParity.Tiny.Distributed(FeatureBasisKind.SinCos, ProjectionStorage.OnDemand), backend);
-    }
+    private readonly IlgpuBackend backend = fixture.Backend;
 
     [Theory]
     [InlineData(7, 0, 3)]

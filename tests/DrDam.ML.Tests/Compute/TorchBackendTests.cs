@@ -6,35 +6,9 @@ using DrDam.ML.Memory.Features;
 
 namespace DrDam.ML.Tests.Compute;
 
-public sealed class TorchBackendTests
+public sealed class TorchBackendTests() : BackendContractTests(CpuBackend, BackendParity.Default)
 {
-    private static readonly TorchBackend Backend = new(ComputeDevice.Cpu);
-
-    [Theory]
-    [InlineData(EnergyKind.L2)]
-    [InlineData(EnergyKind.Dot)]
-    [InlineData(EnergyKind.CosineDot)]
-    [InlineData(EnergyKind.Epanechnikov)]
-    public void MemoryMatrixStepMatchesTheManagedBackend(EnergyKind energy)
-        => BackendParity.Default.EnergyAndGradientAgree(BackendParity.Default.Matrix(energy), Backend);
-
-    [Theory]
-    [InlineData(FeatureBasisKind.SinCos, ProjectionStorage.Cached, false)]
-    [InlineData(FeatureBasisKind.Cos, ProjectionStorage.Cached, false)]
-    [InlineData(FeatureBasisKind.PositiveExp, ProjectionStorage.Cached, false)]
-    [InlineData(FeatureBasisKind.PositiveExpExp, ProjectionStorage.Cached, false)]
-    [InlineData(FeatureBasisKind.SinCos, ProjectionStorage.OnDemand, false)]
-    [InlineData(FeatureBasisKind.SinCos, ProjectionStorage.Cached, true)]
-    [InlineData(FeatureBasisKind.PositiveExp, ProjectionStorage.Cached, true)]
-    public void DistributedMemoryStepMatchesTheManagedBackend(FeatureBasisKind basis, ProjectionStorage storage, bool linearAttention)
-        => BackendParity.Default.EnergyAndGradientAgree(BackendParity.Default.Distributed(basis, storage, linearAttention), Backend);
-
-    [Fact]
-    public void RetrievalWithMasksMatchesTheManagedBackend()
-    {
-        BackendParity.Default.RetrievalAgrees(BackendParity.Default.Matrix(EnergyKind.L2), Backend);
-        BackendParity.Default.RetrievalAgrees(BackendParity.Default.Distributed(FeatureBasisKind.SinCos), Backend);
-    }
+    private static readonly TorchBackend CpuBackend = new(ComputeDevice.Cpu);
 
     [Fact]
     public void ClippedInnerProductsGiveTheClipEnergyAndAZeroGradient()
@@ -62,17 +36,6 @@ public sealed class TorchBackendTests
         Skip.If(TorchSharp.torch.cuda.is_available(), "a CUDA device exists here");
         var error = Assert.Throws<InvalidOperationException>(() => new TorchBackend(ComputeDevice.Cuda));
         Assert.Contains("device = Cuda", error.Message);
-    }
-
-    [Fact]
-    public void StaleEvaluatorsAndBadBatchesAreRefused()
-    {
-        var memory = BackendParity.Default.Matrix(EnergyKind.L2);
-        using var evaluator = Backend.CreateEvaluator(memory, 4);
-        memory.Add(new float[BackendParity.Default.D]);
-        var error = Assert.Throws<InvalidOperationException>(() => evaluator.Evaluate(new float[BackendParity.Default.D], 1, new double[1], new float[BackendParity.Default.D]));
-        Assert.Contains("changed", error.Message);
-        Assert.Throws<ArgumentOutOfRangeException>(() => Backend.CreateEvaluator(memory, 0));
     }
 }
 

@@ -38,8 +38,8 @@ internal sealed class IlgpuDistributedMemoryEvaluator : EvaluatorBase
             features.Projection.FillOffsets(0, y, phases);
         offsets = accelerator.Allocate1D(phases);
         var t = memory.Memory;
-        memoryFirst = accelerator.Allocate1D(ToFloat(t[..y]));
-        memorySecond = accelerator.Allocate1D(features.Basis.Parts == 2 ? ToFloat(t[y..]) : new float[1]);
+        memoryFirst = accelerator.Allocate1D(EvaluatorBase.ToSingle(t[..y]));
+        memorySecond = accelerator.Allocate1D(features.Basis.Parts == 2 ? EvaluatorBase.ToSingle(t[y..]) : new float[1]);
         attention = accelerator.Allocate1D(linearAttention ? memory.LinearAttentionMemory.ToArray() : new float[1]);
         z = accelerator.Allocate1D<float>((long)maxBatch * d);
         zSquaredNorms = accelerator.Allocate1D<float>(maxBatch);
@@ -61,14 +61,6 @@ internal sealed class IlgpuDistributedMemoryEvaluator : EvaluatorBase
             features.Block(b, default).CopyTo(rows.AsSpan(start * Dimension, n * Dimension));
         }
         return rows;
-    }
-
-    private static float[] ToFloat(ReadOnlySpan<double> values)
-    {
-        var result = new float[values.Length];
-        for (var i = 0; i < values.Length; i++)
-            result[i] = (float)values[i];
-        return result;
     }
 
     protected override void EvaluateCore(ReadOnlySpan<float> states, int rows, Span<double> energies, Span<float> gradients)

@@ -172,36 +172,12 @@ internal static class IlgpuKernels
         // Pair i comes from Philox call j: words (a, b) for i % 16 < 8, (c, d) otherwise.
         var (g, w) = (i / 16, i % 16);
         var j = (uint)(8 * g + (w < 8 ? w : w - 8));
-        Philox(seed, j, (uint)row, (uint)((ulong)row >> 32), out var a, out var b, out var c, out var d);
-        var radius = XMath.Sqrt(-2f * XMath.Log(Unit(w < 8 ? a : c)));
-        var angle = 2f * XMath.PI * Unit(w < 8 ? b : d) - XMath.PI;
+        var (a, b, c, d) = Memory.Features.Philox.Generate(seed, j, (uint)row, (uint)((ulong)row >> 32), Memory.Features.GaussianRows.Tag);
+        var radius = XMath.Sqrt(-2f * XMath.Log(Memory.Features.Philox.ToUnitInterval(w < 8 ? a : c)));
+        var angle = 2f * XMath.PI * Memory.Features.Philox.ToUnitInterval(w < 8 ? b : d) - XMath.PI;
         var destination = omega.SubView(local * (long)dimension, dimension);
         destination[i] = radius * XMath.Cos(angle);
         if (pairs + i < dimension)
             destination[pairs + i] = radius * XMath.Sin(angle);
-    }
-
-    private static float Unit(uint bits) => ((bits >> 8) + 1) * (1f / (1 << 24));
-
-    // Philox4x32-10 (Memory.Features.Philox) with the projection stream's tag words.
-    private static void Philox(ulong key, uint c0, uint c1, uint c2, out uint o0, out uint o1, out uint o2, out uint o3)
-    {
-        const uint M0 = 0xD2511F53, M1 = 0xCD9E8D57, W0 = 0x9E3779B9, W1 = 0xBB67AE85, Tag = 0x44524441u;
-        var (k0, k1) = ((uint)key, (uint)(key >> 32));
-        var c3 = Tag;
-        for (var round = 0; round < 10; round++)
-        {
-            var p0 = (ulong)M0 * c0;
-            var p1 = (ulong)M1 * c2;
-            var n0 = (uint)(p1 >> 32) ^ c1 ^ k0;
-            var n2 = (uint)(p0 >> 32) ^ c3 ^ k1;
-            c0 = n0;
-            c1 = (uint)p1;
-            c2 = n2;
-            c3 = (uint)p0;
-            k0 += W0;
-            k1 += W1;
-        }
-        (o0, o1, o2, o3) = (c0, c1, c2, c3);
     }
 }

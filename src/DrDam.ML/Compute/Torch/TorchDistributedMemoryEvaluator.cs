@@ -37,8 +37,8 @@ internal sealed class TorchDistributedMemoryEvaluator : TorchEvaluator
         omegaT = Keep(omega.t().contiguous());
         offsets = phases is null ? Keep(torch.empty(0)) : Keep(torch.tensor(phases, [1, y], ScalarType.Float32));
         var t = memory.Memory;
-        memoryFirst = Keep(torch.tensor(ToFloat(t[..y]), [y, 1], ScalarType.Float32));
-        memorySecond = features.Basis.Parts == 2 ? Keep(torch.tensor(ToFloat(t[y..]), [y, 1], ScalarType.Float32)) : Keep(torch.empty(0));
+        memoryFirst = Keep(torch.tensor(EvaluatorBase.ToSingle(t[..y]), [y, 1], ScalarType.Float32));
+        memorySecond = features.Basis.Parts == 2 ? Keep(torch.tensor(EvaluatorBase.ToSingle(t[y..]), [y, 1], ScalarType.Float32)) : Keep(torch.empty(0));
         if (linearAttention)
         {
             var r = memory.LinearAttentionMemory;
@@ -59,14 +59,6 @@ internal sealed class TorchDistributedMemoryEvaluator : TorchEvaluator
         logShift = Constant(basis == FeatureBasisKind.PositiveExpExp ? -0.5 * Math.Log(2.0 * y) : -0.5 * Math.Log(y));
         minusTwo = Keep(torch.tensor(-2.0, ScalarType.Float64));
         minusOne = Constant(-1);
-    }
-
-    private static float[] ToFloat(ReadOnlySpan<double> values)
-    {
-        var result = new float[values.Length];
-        for (var i = 0; i < values.Length; i++)
-            result[i] = (float)values[i];
-        return result;
     }
 
     protected override (Tensor Energies, Tensor Gradients) Step(Tensor x)

@@ -13,7 +13,8 @@ namespace DrDam.ML.Memory.Features;
 /// </summary>
 public static class GaussianRows
 {
-    private const uint Tag = 0x44524441u;
+    /// <summary>The fourth counter word of every Gaussian draw (the ILGPU kernel draws the same rows).</summary>
+    internal const uint Tag = 0x44524441u;
 
     /// <summary>Fills <paramref name="destination"/> with row <paramref name="row"/> of the stream.</summary>
     public static void Fill(ulong seed, RandomStream stream, long row, Span<float> destination)
