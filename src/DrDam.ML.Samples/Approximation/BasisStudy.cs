@@ -41,24 +41,8 @@ internal sealed class BasisStudy : IApproximationStudy
         var result = new List<ApproximationRow>();
         var (done, total) = (0, grid.Betas.Length * grid.Bases.Length * grid.FeatureCounts.Length);
         foreach (var beta in grid.Betas)
-        {
-            var exact = StudyMemories.Exact(stored, Dimension, beta);
-            foreach (var basis in grid.Bases)
-                foreach (var y in grid.FeatureCounts)
-                {
-                    var errors = ApproximationError.Average(exact, draw => StudyMemories.Distributed(stored, Dimension, beta, basis, y, seed + draw), grid.Draws,
-                        queries.Select(q => q.States).ToArray());
-                    foreach (var ((kind, _), error) in queries.Zip(errors))
-                    {
-                        result.Add(new ApproximationRow
-                        {
-                            Basis = StudyFormat.Name(basis), Beta = beta, Dimension = Dimension, Stored = grid.Stored, Features = y, Query = kind,
-                            EnergyError = error.Energy, GradientError = error.Gradient,
-                        });
-                    }
-                    progress?.Report((double)++done / total);
-                }
-        }
+            result.AddRange(ErrorSweep.Measure(stored, Dimension, beta, grid.Bases, grid.FeatureCounts, grid.Draws, seed, queries,
+                () => progress?.Report((double)++done / total)));
         return result;
     }
 
@@ -95,8 +79,7 @@ internal sealed class BasisStudy : IApproximationStudy
     {
         var files = new List<string>();
         var bases = rows.Select(r => r.Basis!).Distinct().ToList();
-        foreach (var (metric, label, select) in new (string, string, Func<ApproximationRow, double?>)[]
-                 { ("energy", "mean |E − Ê|", r => r.EnergyError), ("gradient", "mean ‖∇E − ∇Ê‖", r => r.GradientError) })
+        foreach (var (metric, label, select) in StudyFormat.ErrorMeasures)
         {
             var panels = new List<LinePlot>();
             foreach (var beta in rows.GroupBy(r => r.Beta!.Value).Where(g => g.Key > 1))

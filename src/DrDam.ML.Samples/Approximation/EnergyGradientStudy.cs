@@ -47,24 +47,8 @@ internal sealed class EnergyGradientStudy : IApproximationStudy
                 ("far", BinaryPatterns.Random(grid.Queries, d, random)),
             };
             foreach (var beta in grid.Betas)
-            {
-                var exact = StudyMemories.Exact(stored, d, beta);
-                foreach (var basis in grid.Bases)
-                    foreach (var y in grid.FeatureCounts)
-                    {
-                        var errors = ApproximationError.Average(exact, draw => StudyMemories.Distributed(stored, d, beta, basis, y, seed + draw), grid.Draws,
-                            queries.Select(q => q.States).ToArray());
-                        foreach (var ((kind, _), error) in queries.Zip(errors))
-                        {
-                            rows.Add(new ApproximationRow
-                            {
-                                Basis = StudyFormat.Name(basis), Beta = beta, Dimension = d, Stored = grid.Stored, Features = y, Query = kind,
-                                EnergyError = error.Energy, GradientError = error.Gradient,
-                            });
-                        }
-                        progress?.Report((double)++done / total);
-                    }
-            }
+                rows.AddRange(ErrorSweep.Measure(stored, d, beta, grid.Bases, grid.FeatureCounts, grid.Draws, seed, queries,
+                    () => progress?.Report((double)++done / total)));
         }
         return rows;
     }
@@ -88,8 +72,7 @@ internal sealed class EnergyGradientStudy : IApproximationStudy
     {
         var files = new List<string>();
         foreach (var basis in rows.Select(r => r.Basis!).Distinct())
-            foreach (var (metric, label, select) in new (string, string, Func<ApproximationRow, double?>)[]
-                     { ("energy", "mean |E − Ê|", r => r.EnergyError), ("gradient", "mean ‖∇E − ∇Ê‖", r => r.GradientError) })
+            foreach (var (metric, label, select) in StudyFormat.ErrorMeasures)
             {
                 var panels = new List<LinePlot>();
                 foreach (var query in new[] { "at", "near", "far" })

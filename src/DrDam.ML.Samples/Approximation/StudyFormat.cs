@@ -16,6 +16,13 @@ internal static class StudyFormat
         _ => throw new ArgumentOutOfRangeException(nameof(basis), basis, null),
     };
 
+    /// <summary>The two error measures plotted by the energy–gradient and basis studies: file suffix, axis label, value.</summary>
+    public static readonly (string Name, string Label, Func<ApproximationRow, double?> Select)[] ErrorMeasures =
+    [
+        ("energy", "mean |E − Ê|", r => r.EnergyError),
+        ("gradient", "mean ‖∇E − ∇Ê‖", r => r.GradientError),
+    ];
+
     /// <summary>Four significant digits, invariant culture.</summary>
     public static string Number(double? value) => value is { } v ? v.ToString("G4", CultureInfo.InvariantCulture) : "-";
 

@@ -18,6 +18,7 @@ internal sealed class IlgpuDistributedMemoryEvaluator : EvaluatorBase
     private readonly DistributedMemory memory;
     private readonly FeatureSpace features;
     private readonly bool generateOnDevice, linearAttention;
+    private readonly BasisConstants constants;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> omega, offsets, memoryFirst, memorySecond, attention;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> z, zSquaredNorms, projections, first, second, u, inner, accumulated;
     private readonly float[] hostZ, hostNorms, hostInner, hostAccumulated, hostBlock;
@@ -32,14 +33,22 @@ internal sealed class IlgpuDistributedMemoryEvaluator : EvaluatorBase
         linearAttention = memory.Options.LinearAttention;
         generateOnDevice = !features.IsCached && !features.Projection.Orthogonal;
         hostBlock = features.IsCached || generateOnDevice ? [] : new float[block * d];
-        omega = features.IsCached ? accelerator.Allocate1D(AllRows()) : accelerator.Allocate1D<float>((long)block * d);
+        constants = features.Basis.Constants(y);
+        if (features.IsCached)
+        {
+            var rows = new float[y * d];
+            features.Projection.FillRows(0, y, rows);
+            omega = accelerator.Allocate1D(rows);
+        }
+        else
+            omega = accelerator.Allocate1D<float>((long)block * d);
         var phases = new float[features.Basis.UsesOffsets ? y : 1];
         if (features.Basis.UsesOffsets)
             features.Projection.FillOffsets(0, y, phases);
         offsets = accelerator.Allocate1D(phases);
         var t = memory.Memory;
-        memoryFirst = accelerator.Allocate1D(EvaluatorBase.ToSingle(t[..y]));
-        memorySecond = accelerator.Allocate1D(features.Basis.Parts == 2 ? EvaluatorBase.ToSingle(t[y..]) : new float[1]);
+        memoryFirst = accelerator.Allocate1D(ToSingle(t[..y]));
+        memorySecond = accelerator.Allocate1D(features.Basis.Parts == 2 ? ToSingle(t[y..]) : new float[1]);
         attention = accelerator.Allocate1D(linearAttention ? memory.LinearAttentionMemory.ToArray() : new float[1]);
         z = accelerator.Allocate1D<float>((long)maxBatch * d);
         zSquaredNorms = accelerator.Allocate1D<float>(maxBatch);
@@ -50,17 +59,6 @@ internal sealed class IlgpuDistributedMemoryEvaluator : EvaluatorBase
         inner = accelerator.Allocate1D<float>(maxBatch);
         accumulated = accelerator.Allocate1D<float>((long)maxBatch * d);
         (hostZ, hostNorms, hostInner, hostAccumulated) = (new float[maxBatch * d], new float[maxBatch], new float[maxBatch], new float[maxBatch * d]);
-    }
-
-    private float[] AllRows()
-    {
-        var rows = new float[(long)features.FeatureCount * Dimension];
-        for (var b = 0; b < features.BlockCount; b++)
-        {
-            var (start, n) = features.BlockRange(b);
-            features.Block(b, default).CopyTo(rows.AsSpan(start * Dimension, n * Dimension));
-        }
-        return rows;
     }
 
     protected override void EvaluateCore(ReadOnlySpan<float> states, int rows, Span<double> energies, Span<float> gradients)
@@ -75,15 +73,13 @@ internal sealed class IlgpuDistributedMemoryEvaluator : EvaluatorBase
         zSquaredNorms.View.SubView(0, rows).CopyFromCPU(backend.Accelerator.DefaultStream, hostNorms.AsSpan(0, rows));
         var kernels = backend.Kernels;
         var parts = features.Basis.Parts;
-        var basisScale = (float)(features.Basis.Kind == FeatureBasisKind.Cos ? Math.Sqrt(2.0 / y) : 1 / Math.Sqrt(y));
-        var logShift = (float)(features.Basis.Kind == FeatureBasisKind.PositiveExpExp ? -0.5 * Math.Log(2.0 * y) : -0.5 * Math.Log(y));
         for (var b = 0; b < features.BlockCount; b++)
         {
             var (start, n) = features.BlockRange(b);
             var omegaBlock = BlockOfOmega(b, start, n);
             kernels.Multiply(z.View, omegaBlock, projections.View, rows, n, d, transposeB: true, accumulate: false);
             kernels.Features(new Index2D(n, rows), projections.View, offsets.View, zSquaredNorms.View, memoryFirst.View, memorySecond.View,
-                first.View, second.View, u.View, n, start, (int)features.Basis.Kind, basisScale, logShift);
+                first.View, second.View, u.View, n, start, (int)features.Basis.Kind, constants.Scale, constants.LogShift);
             kernels.Multiply(first.View, memoryFirst.View.SubView(start, n), inner.View, rows, 1, n, transposeB: false, accumulate: b > 0);
             if (parts == 2)
                 kernels.Multiply(second.View, memorySecond.View.SubView(start, n), inner.View, rows, 1, n, transposeB: false, accumulate: true);
@@ -99,7 +95,11 @@ internal sealed class IlgpuDistributedMemoryEvaluator : EvaluatorBase
         backend.Accelerator.Synchronize();
         inner.View.SubView(0, rows).CopyToCPU(backend.Accelerator.DefaultStream, hostInner.AsSpan(0, rows));
         accumulated.View.SubView(0, rows * d).CopyToCPU(backend.Accelerator.DefaultStream, hostAccumulated.AsSpan(0, rows * d));
-        Finish(states, rows, energies, gradients);
+        for (var r = 0; r < rows; r++)
+        {
+            energies[r] = DistributedGradient.Write(states.Slice(r * d, d), hostZ.AsSpan(r * d, d), hostAccumulated.AsSpan(r * d, d), hostInner[r],
+                constants.SelfPerInner * hostInner[r], memory.Options.LogClip, memory.Beta, scale, linearAttention, gradients.Slice(r * d, d));
+        }
     }
 
     private ArrayView<float> BlockOfOmega(int block, int start, int n)
@@ -116,30 +116,6 @@ internal sealed class IlgpuDistributedMemoryEvaluator : EvaluatorBase
             view.CopyFromCPU(backend.Accelerator.DefaultStream, hostBlock.AsSpan(0, n * d));
         }
         return view;
-    }
-
-    // The managed evaluator's last step: Ê = −log max(ε, h)/β; ∇Ê = −(G + c·z)/(√β·h), 0 where clipped, or x − G/h with R.
-    private void Finish(ReadOnlySpan<float> states, int rows, Span<double> energies, Span<float> gradients)
-    {
-        var d = Dimension;
-        var epsilon = memory.Options.LogClip;
-        var selfFactor = features.Basis.Kind is FeatureBasisKind.PositiveExp or FeatureBasisKind.PositiveExpExp ? -2.0 : 0.0;
-        for (var r = 0; r < rows; r++)
-        {
-            var h = Math.Max(epsilon, hostInner[r]);
-            energies[r] = -Math.Log(h) / memory.Beta;
-            var gradient = gradients.Slice(r * d, d);
-            var g = hostAccumulated.AsSpan(r * d, d);
-            if (linearAttention)
-                TensorPrimitives.MultiplyAdd(g, (float)(-1 / h), states.Slice(r * d, d), gradient);
-            else if (hostInner[r] <= epsilon)
-                gradient.Clear();
-            else
-            {
-                TensorPrimitives.MultiplyAdd(hostZ.AsSpan(r * d, d), (float)(selfFactor * hostInner[r]), g, gradient);
-                TensorPrimitives.Multiply(gradient, (float)(-1 / (features.ProjectionScale * h)), gradient);
-            }
-        }
     }
 
     public override void Dispose()

@@ -30,12 +30,8 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
         var y = features.FeatureCount;
         blockSize = features.BlockSize;
         var t = memory.Memory;
-        memoryFirst = new float[y];
-        memorySecond = new float[features.Basis.Parts == 2 ? y : 0];
-        for (var i = 0; i < y; i++)
-            memoryFirst[i] = (float)t[i];
-        for (var i = 0; i < memorySecond.Length; i++)
-            memorySecond[i] = (float)t[y + i];
+        memoryFirst = ToSingle(t[..y]);
+        memorySecond = features.Basis.Parts == 2 ? ToSingle(t[y..]) : [];
         z = Pinned(maxBatch * Dimension);
         accumulated = Pinned(maxBatch * Dimension);
         projections = Pinned(maxBatch * blockSize);
@@ -78,28 +74,10 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
             if (linear)
                 AccumulateLinearAttention(start, n, rows, b > 0);
         }
-        var epsilon = memory.Options.LogClip;
         for (var r = 0; r < rows; r++)
         {
-            var h = Math.Max(epsilon, inner[r]);
-            energies[r] = -Math.Log(h) / memory.Beta;
-            var gradient = gradients.Slice(r * d, d);
-            var g = accumulated.AsSpan(r * d, d);
-            if (linear)
-            {
-                // x − φᵀR/⟨φ,T⟩
-                TensorPrimitives.MultiplyAdd(g, (float)(-1 / h), states.Slice(r * d, d), gradient);
-            }
-            else if (inner[r] <= epsilon)
-            {
-                gradient.Clear(); // the clip is flat: −log ε has no slope
-            }
-            else
-            {
-                // −(G + c·z)/(√β·h)
-                TensorPrimitives.MultiplyAdd(z.AsSpan(r * d, d), (float)selfCoefficients[r], g, gradient);
-                TensorPrimitives.Multiply(gradient, (float)(-1 / (scale * h)), gradient);
-            }
+            energies[r] = DistributedGradient.Write(states.Slice(r * d, d), z.AsSpan(r * d, d), accumulated.AsSpan(r * d, d), inner[r], selfCoefficients[r],
+                memory.Options.LogClip, memory.Beta, scale, linear, gradients.Slice(r * d, d));
         }
     }
 

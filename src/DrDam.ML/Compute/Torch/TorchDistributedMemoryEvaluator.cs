@@ -15,7 +15,7 @@ internal sealed class TorchDistributedMemoryEvaluator : TorchEvaluator
     private readonly FeatureBasisKind basis;
     private readonly bool linearAttention;
     private readonly Tensor omega, omegaT, offsets, memoryFirst, memorySecond, attentionFirst, attentionSecond;
-    private readonly Tensor sqrtBeta, minusInverseBeta, epsilon, scale, logShift, minusTwo, minusOne, minusInverseSqrtBeta;
+    private readonly Tensor sqrtBeta, minusInverseBeta, epsilon, scale, logShift, selfPerInner, minusOne, minusInverseSqrtBeta;
 
     public TorchDistributedMemoryEvaluator(DistributedMemory memory, int maxBatch, Device device) : base(memory, maxBatch, device)
     {
@@ -23,22 +23,18 @@ internal sealed class TorchDistributedMemoryEvaluator : TorchEvaluator
         var (y, d) = (features.FeatureCount, Dimension);
         basis = features.Basis.Kind;
         linearAttention = memory.Options.LinearAttention;
-        var rows = new float[(long)y * d];
-        var buffer = features.IsCached ? null : new float[features.BlockSize * d];
+        var constants = features.Basis.Constants(y);
+        var rows = new float[y * d];
+        features.Projection.FillRows(0, y, rows);
         var phases = features.Basis.UsesOffsets ? new float[y] : null;
-        for (var b = 0; b < features.BlockCount; b++)
-        {
-            var (start, n) = features.BlockRange(b);
-            features.Block(b, buffer).CopyTo(rows.AsSpan(start * d, n * d));
-            if (phases is not null)
-                features.Offsets(b).CopyTo(phases.AsSpan(start, n));
-        }
+        if (phases is not null)
+            features.Projection.FillOffsets(0, y, phases);
         omega = Keep(torch.tensor(rows, [y, d], ScalarType.Float32));
         omegaT = Keep(omega.t().contiguous());
         offsets = phases is null ? Keep(torch.empty(0)) : Keep(torch.tensor(phases, [1, y], ScalarType.Float32));
         var t = memory.Memory;
-        memoryFirst = Keep(torch.tensor(EvaluatorBase.ToSingle(t[..y]), [y, 1], ScalarType.Float32));
-        memorySecond = features.Basis.Parts == 2 ? Keep(torch.tensor(EvaluatorBase.ToSingle(t[y..]), [y, 1], ScalarType.Float32)) : Keep(torch.empty(0));
+        memoryFirst = Keep(torch.tensor(ToSingle(t[..y]), [y, 1], ScalarType.Float32));
+        memorySecond = features.Basis.Parts == 2 ? Keep(torch.tensor(ToSingle(t[y..]), [y, 1], ScalarType.Float32)) : Keep(torch.empty(0));
         if (linearAttention)
         {
             var r = memory.LinearAttentionMemory;
@@ -51,13 +47,9 @@ internal sealed class TorchDistributedMemoryEvaluator : TorchEvaluator
         minusInverseSqrtBeta = Keep(torch.tensor(-1 / Math.Sqrt(memory.Beta), ScalarType.Float64));
         minusInverseBeta = Keep(torch.tensor(-1 / memory.Beta, ScalarType.Float64));
         epsilon = Keep(torch.tensor(memory.Options.LogClip, ScalarType.Float64));
-        scale = Constant(basis switch
-        {
-            FeatureBasisKind.Cos => Math.Sqrt(2.0 / y),
-            _ => 1 / Math.Sqrt(y),
-        });
-        logShift = Constant(basis == FeatureBasisKind.PositiveExpExp ? -0.5 * Math.Log(2.0 * y) : -0.5 * Math.Log(y));
-        minusTwo = Keep(torch.tensor(-2.0, ScalarType.Float64));
+        scale = Constant(constants.Scale);
+        logShift = Constant(constants.LogShift);
+        selfPerInner = Keep(torch.tensor((double)constants.SelfPerInner, ScalarType.Float64));
         minusOne = Constant(-1);
     }
 
@@ -65,7 +57,7 @@ internal sealed class TorchDistributedMemoryEvaluator : TorchEvaluator
     {
         var z = x.mul(sqrtBeta);
         var s = z.mm(omegaT);
-        var (first, second, inner, u, self) = Backward(s, z.mul(z).sum(1, keepdim: true));
+        var (first, second, inner, u) = Backward(s, z.mul(z).sum(1, keepdim: true));
         var h = torch.maximum(inner, epsilon);
         var energies = h.log().squeeze(1).mul(minusInverseBeta);
         if (linearAttention)
@@ -77,13 +69,14 @@ internal sealed class TorchDistributedMemoryEvaluator : TorchEvaluator
             return (energies, x.add(g.div(h.to_type(ScalarType.Float32)), TorchScalars.MinusOne));
         }
         // −(G + c·z)/(√β·h), and 0 where the clip is active (−log ε has no slope)
+        var self = inner.mul(selfPerInner);
         var gradient = u.mm(omega).add(z.mul(self.to_type(ScalarType.Float32)), TorchScalars.One)
             .mul(minusInverseSqrtBeta.div(h).to_type(ScalarType.Float32));
         return (energies, gradient.mul(inner.gt(epsilon).to_type(ScalarType.Float32)));
     }
 
-    // φ's parts, ⟨φ,T⟩ (float64, rows×1), u (∂⟨φ,T⟩/∂s) and the coefficient c of z, per basis (see the managed bases).
-    private (Tensor First, Tensor? Second, Tensor Inner, Tensor U, Tensor Self) Backward(Tensor s, Tensor zSquaredNorms)
+    // φ's parts, ⟨φ,T⟩ (float64, rows×1) and u (∂⟨φ,T⟩/∂s), per basis (see the managed bases).
+    private (Tensor First, Tensor? Second, Tensor Inner, Tensor U) Backward(Tensor s, Tensor zSquaredNorms)
     {
         switch (basis)
         {
@@ -92,7 +85,7 @@ internal sealed class TorchDistributedMemoryEvaluator : TorchEvaluator
                 var (cos, sin) = (s.cos().mul(scale), s.sin().mul(scale));
                 var inner = Dot(cos, memoryFirst).add(Dot(sin, memorySecond), TorchScalars.One);
                 var u = cos.mul(memorySecond.t()).add(sin.mul(memoryFirst.t()), TorchScalars.MinusOne);
-                return (cos, sin, inner, u, torch.zeros_like(inner));
+                return (cos, sin, inner, u);
             }
             case FeatureBasisKind.Cos:
             {
@@ -100,14 +93,14 @@ internal sealed class TorchDistributedMemoryEvaluator : TorchEvaluator
                 var first = shifted.cos().mul(scale);
                 var u = shifted.sin().mul(scale).mul(memoryFirst.t()).mul(minusOne);
                 var inner = Dot(first, memoryFirst);
-                return (first, null, inner, u, torch.zeros_like(inner));
+                return (first, null, inner, u);
             }
             case FeatureBasisKind.PositiveExp:
             {
                 var first = s.add(zSquaredNorms, TorchScalars.MinusOne).add(logShift, TorchScalars.One).exp();
                 var u = first.mul(memoryFirst.t());
                 var inner = u.sum(1, keepdim: true, type: ScalarType.Float64);
-                return (first, null, inner, u, inner.mul(minusTwo));
+                return (first, null, inner, u);
             }
             case FeatureBasisKind.PositiveExpExp:
             {
@@ -116,7 +109,7 @@ internal sealed class TorchDistributedMemoryEvaluator : TorchEvaluator
                 var second = s.mul(minusOne).add(shift, TorchScalars.One).exp();
                 var inner = Dot(first, memoryFirst).add(Dot(second, memorySecond), TorchScalars.One);
                 var u = first.mul(memoryFirst.t()).add(second.mul(memorySecond.t()), TorchScalars.MinusOne);
-                return (first, second, inner, u, inner.mul(minusTwo));
+                return (first, second, inner, u);
             }
             default:
                 throw new InvalidOperationException($"Basis {basis} has no Torch implementation.");
