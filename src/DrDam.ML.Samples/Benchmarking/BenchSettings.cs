@@ -23,5 +23,5 @@ internal sealed record BenchSettings(bool Quick, ComputeDevice Device)
     public static readonly int[] FitCounts = [10_000, 100_000];
 
     /// <summary>How long each step is repeated.</summary>
-    public TimeSpan Budget => Quick ? TimeSpan.FromSeconds(0.4) : TimeSpan.FromSeconds(3);
+    public TimeSpan Budget => Quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(3);
 }

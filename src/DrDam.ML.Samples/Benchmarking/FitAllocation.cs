@@ -28,7 +28,8 @@ internal static class FitAllocation
         return (double)bytes / count;
     }
 
-    // One small fit first, so that JIT compilation and the worker pool's start are not counted.
+    // One chunk's fit first, so that JIT compilation, the worker pool's start and the product's
+    // per-thread packing buffers are not counted.
     private static void Warm(DistributedMemoryOptions options, float[] patterns)
-        => new DistributedMemory(BenchSettings.FitDimension, options).AddRange(patterns.AsMemory(0, BenchSettings.FitDimension), 1);
+        => new DistributedMemory(BenchSettings.FitDimension, options).AddRange(patterns, BenchSettings.FitChunk);
 }

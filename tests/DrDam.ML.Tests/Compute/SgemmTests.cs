@@ -1,4 +1,5 @@
 using DrDam.ML.Compute.Managed;
+using DrDam.ML.Memory.Parallelism;
 
 namespace DrDam.ML.Tests.Compute;
 
@@ -18,12 +19,31 @@ public class SgemmTests
         return c;
     }
 
+    // Row strides wider than the rows (A +3, B +5, C +2 floats): the padding must be read as nothing and left as it was.
     private static unsafe float[] Multiply(float[] a, float[] b, bool transposeB, int m, int n, int k, float[]? initial = null)
     {
-        var c = initial is null ? new float[m * n] : (float[])initial.Clone();
-        fixed (float* pa = a, pb = b, pc = c)
-            Sgemm.Multiply(pa, k, pb, transposeB ? k : n, transposeB, pc, n, m, n, k, accumulate: initial is not null);
+        var (lda, ldb, ldc) = (k + 3, (transposeB ? k : n) + 5, n + 2);
+        var paddedA = Pad(a, m, k, lda, float.NaN);
+        var paddedB = transposeB ? Pad(b, n, k, ldb, float.NaN) : Pad(b, k, n, ldb, float.NaN);
+        var paddedC = Pad(initial ?? new float[m * n], m, n, ldc, -7);
+        fixed (float* pa = paddedA, pb = paddedB, pc = paddedC)
+            Sgemm.Multiply(pa, lda, pb, ldb, transposeB, pc, ldc, m, n, k, accumulate: initial is not null);
+        var c = new float[m * n];
+        for (var i = 0; i < m; i++)
+        {
+            Array.Copy(paddedC, i * ldc, c, i * n, n);
+            Assert.Equal([-7f, -7f], paddedC.AsSpan(i * ldc + n, 2).ToArray());
+        }
         return c;
+    }
+
+    private static float[] Pad(float[] matrix, int rows, int columns, int stride, float filler)
+    {
+        var padded = new float[rows * stride];
+        Array.Fill(padded, filler);
+        for (var i = 0; i < rows; i++)
+            Array.Copy(matrix, i * columns, padded, i * stride, columns);
+        return padded;
     }
 
     [Theory]
@@ -35,6 +55,11 @@ public class SgemmTests
     [InlineData(64, 1000, 40, true)]
     [InlineData(3, 2100, 700, false)]
     [InlineData(5, 1500, 900, true)]
+    [InlineData(40, 96, 300, false)]
+    [InlineData(300, 64, 256, false)]
+    [InlineData(24, 1100, 520, true)]
+    [InlineData(300, 40, 4000, true)]
+    [InlineData(300, 40, 4000, false)]
     public void MatchesReferenceProduct(int m, int n, int k, bool transposeB)
     {
         var random = new Random(m + n + k);
@@ -50,16 +75,28 @@ public class SgemmTests
             Assert.Equal(expected[i] + initial[i], accumulated[i], 1e-4 * Math.Sqrt(k));
     }
 
-    [Fact]
-    public async Task BitIdenticalWhateverTheThreadCount()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void BitIdenticalWhateverTheThreadCount(bool transposeB)
     {
         var random = new Random(1);
         const int m = 200, n = 700, k = 600;
         var a = Oracle.Uniform(random, m * k, -1, 1);
         var b = Oracle.Uniform(random, k * n, -1, 1);
-        var parallel = Multiply(a, b, true, m, n, k);
-        var oneThread = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, maxConcurrencyLevel: 1);
-        var serial = await Task.Factory.StartNew(() => Multiply(a, b, true, m, n, k), CancellationToken.None, TaskCreationOptions.None, oneThread.ConcurrentScheduler);
+        var parallel = Multiply(a, b, transposeB, m, n, k);
+        // A product started inside a pool loop runs on one thread (the pool runs one loop at a time).
+        float[]? serial = null;
+        WorkerPool.For(2, new Once(() => serial = Multiply(a, b, transposeB, m, n, k)));
         Assert.Equal(parallel, serial);
+    }
+
+    private sealed class Once(Action action) : IParallelWork
+    {
+        public void Execute(int index)
+        {
+            if (index == 0)
+                action();
+        }
     }
 }

@@ -1,25 +1,31 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using DrDam.ML.Memory.Parallelism;
 
 namespace DrDam.ML.Compute.Managed;
 
 /// <summary>
 /// Single-precision matrix product C (+)= A·op(B), all row-major: A is m×k; op(B) is B (k×n) or Bᵀ
-/// (B stored n×k). Goto/BLIS blocking: panels of B (KC×NC) and A (MC×KC) are packed per worker,
-/// an 8×32 register tile is accumulated with 512-bit fused multiply-adds, and independent
-/// (MC×NC) tiles of C are spread over the cores. With at most 8 rows of A, B is streamed once instead. Each C element sums k in the same order whatever
-/// the thread count, so results are bit-identical across thread counts.
+/// (B stored n×k). A is packed once, whole, into MR-row panels (8×8 AVX transposes); the columns of
+/// C are split into blocks, one per work item, and each item runs an 8×32 register tile of 512-bit
+/// fused multiply-adds over every row panel, one KC slice of k at a time. Bᵀ is packed per slice
+/// into NR-column panels; B itself is read in place (its rows already hold NR contiguous columns),
+/// only a ragged last panel is packed. With at most 8 rows of A, B is streamed once instead. Each C
+/// element sums k in the same order whatever the thread count, so results are bit-identical across
+/// thread counts.
 /// </summary>
 internal static unsafe class Sgemm
 {
-    private const int MR = 8, NR = 32, KC = 256, MC = 128, NC = 256;
+    private const int MR = 8, NR = 32, KC = 256, NC = 256;
+
+    // The packed copy of A (per calling thread) holds at most this many floats (4 MB).
+    private const int PackedALimit = 1 << 20;
 
     // With this few rows of A, packing B costs as much as the product and the 8-row register tile is
     // mostly padding: stream B once instead (the shape of a descent step on a handful of queries).
     private const int SkinnyRows = 8, SkinnyColumnsNT = 64, SkinnyColumnsNN = 1024;
 
-    [ThreadStatic] private static float[]? packedA;
     [ThreadStatic] private static float[]? packedB;
 
     /// <summary>C[m×n] = A·op(B), or C += A·op(B) when <paramref name="accumulate"/>.</summary>
@@ -39,15 +45,13 @@ internal static unsafe class Sgemm
             MultiplySkinny(a, lda, b, ldb, transposeB, c, ldc, m, n, k, accumulate);
             return;
         }
-        var tilesM = (m + MC - 1) / MC;
-        var tilesN = (n + NC - 1) / NC;
         var job = callerJob ??= new Job();
         job.A = a;
         job.B = b;
         job.C = c;
         (job.Lda, job.Ldb, job.TransposeB, job.Ldc) = (lda, ldb, transposeB, ldc);
-        (job.M, job.N, job.K, job.Accumulate, job.TilesN) = (m, n, k, accumulate, tilesN);
-        WorkerPool.For(tilesM * tilesN, job);
+        (job.M, job.N, job.K, job.Accumulate) = (m, n, k, accumulate);
+        job.Run();
     }
 
     [ThreadStatic] private static Job? callerJob;
@@ -107,37 +111,95 @@ internal static unsafe class Sgemm
         }
     }
 
-    // One product's arguments; reused by its calling thread, so a product allocates nothing.
+    // One product's arguments and its packed A; reused by its calling thread, so a product allocates
+    // nothing once the buffer has grown (to at most PackedALimit). Per pass over a block of rows, two
+    // parallel loops: pack A by row panel, then multiply by column block (at most NC wide, narrower
+    // when that would leave cores idle).
     private sealed class Job : IParallelWork
     {
         public float* A, B, C;
-        public int Lda, Ldb, Ldc, M, N, K, TilesN;
+        public int Lda, Ldb, Ldc, M, N, K;
         public bool TransposeB, Accumulate;
+        private int columns, rowPanels;
+        private float[] packedA = [];
+        private Phase phase;
 
-        public void Execute(int tile)
+        private enum Phase { PackA, Multiply }
+
+        // Rows of A taken per pass: the packed copy stays under PackedALimit floats whatever m is.
+        public void Run()
         {
-            var ic = tile / TilesN * MC;
-            var jc = tile % TilesN * NC;
-            var mc = Math.Min(MC, M - ic);
-            var nc = Math.Min(NC, N - jc);
-            var ap = packedA ??= GC.AllocateUninitializedArray<float>(MC * KC, pinned: true);
-            var bp = packedB ??= GC.AllocateUninitializedArray<float>(NC * KC, pinned: true);
-            fixed (float* pa = ap, pb = bp)
+            var rowsPerPass = Math.Max(MR, PackedALimit / K / MR * MR);
+            var a = A;
+            var c = C;
+            var m = M;
+            for (var row = 0; row < m; row += rowsPerPass)
             {
-                for (var pc = 0; pc < K; pc += KC)
+                A = a + (long)row * Lda;
+                C = c + (long)row * Ldc;
+                M = Math.Min(rowsPerPass, m - row);
+                RunPass();
+            }
+        }
+
+        private void RunPass()
+        {
+            rowPanels = (M + MR - 1) / MR;
+            var size = rowPanels * MR * K;
+            if (packedA.Length < size)
+                packedA = GC.AllocateUninitializedArray<float>(size, pinned: true);
+            phase = Phase.PackA;
+            WorkerPool.For(rowPanels, this);
+            // at least two blocks per core, each a multiple of NR wide
+            var perBlock = (N + 2 * WorkerPool.Parallelism - 1) / (2 * WorkerPool.Parallelism);
+            columns = Math.Clamp((perBlock + NR - 1) / NR * NR, NR, NC);
+            phase = Phase.Multiply;
+            WorkerPool.For((N + columns - 1) / columns, this);
+        }
+
+        // Hot from the first product: tier-0 code for the packing transposes is an order of magnitude slower.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Execute(int item)
+        {
+            fixed (float* pa = packedA)
+            {
+                if (phase == Phase.PackA)
                 {
-                    var kc = Math.Min(KC, K - pc);
-                    PackB(B, Ldb, TransposeB, pc, jc, kc, nc, pb);
-                    PackA(A + (long)ic * Lda + pc, Lda, mc, kc, pa);
-                    var add = Accumulate || pc > 0;
-                    for (var jr = 0; jr < nc; jr += NR)
+                    // slice pc of the panel at row ir lies at pa + pc·rowPanels·MR + ir·kc
+                    var ir = item * MR;
+                    for (var pc = 0; pc < K; pc += KC)
                     {
-                        var nr = Math.Min(NR, nc - jr);
-                        for (var ir = 0; ir < mc; ir += MR)
+                        var kc = Math.Min(KC, K - pc);
+                        PackA(A + (long)ir * Lda + pc, Lda, Math.Min(MR, M - ir), kc, pa + (long)pc * rowPanels * MR + (long)ir * kc);
+                    }
+                    return;
+                }
+                var jc = item * columns;
+                var nc = Math.Min(columns, N - jc);
+                var bp = packedB ??= GC.AllocateUninitializedArray<float>(NC * KC, pinned: true);
+                fixed (float* pb = bp)
+                {
+                    for (var pc = 0; pc < K; pc += KC)
+                    {
+                        var kc = Math.Min(KC, K - pc);
+                        if (TransposeB)
+                            PackB(B, Ldb, true, pc, jc, kc, nc, pb);
+                        var slice = pa + (long)pc * rowPanels * MR;
+                        var add = Accumulate || pc > 0;
+                        for (var jr = 0; jr < nc; jr += NR)
                         {
-                            var mr = Math.Min(MR, mc - ir);
-                            var tileC = C + (long)(ic + ir) * Ldc + jc + jr;
-                            Kernel(kc, pa + ir * kc, pb + jr * kc, tileC, Ldc, mr, nr, add);
+                            var nr = Math.Min(NR, nc - jr);
+                            var panel = pb + jr * kc;
+                            var stride = NR;
+                            if (!TransposeB && nr == NR)
+                            {
+                                panel = B + (long)pc * Ldb + jc + jr;
+                                stride = Ldb;
+                            }
+                            else if (!TransposeB)
+                                PackB(B, Ldb, false, pc, jc + jr, kc, nr, panel);
+                            for (var ir = 0; ir < M; ir += MR)
+                                Kernel(kc, slice + (long)ir * kc, panel, stride, C + (long)ir * Ldc + jc + jr, Ldc, Math.Min(MR, M - ir), nr, add);
                         }
                     }
                 }
@@ -145,38 +207,67 @@ internal static unsafe class Sgemm
         }
     }
 
-    // Panels of MR rows: for each p, the MR values A[i][p] (zero-padded rows).
-    private static void PackA(float* a, int lda, int mc, int kc, float* dest)
+    // One panel of MR rows: for each p, the MR values A[i][p] (zero-padded rows).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackA(float* a, int lda, int mr, int kc, float* panel)
     {
-        for (var ir = 0; ir < mc; ir += MR)
+        var p = 0;
+        if (mr == MR && Avx.IsSupported)
+            for (; p + 8 <= kc; p += 8)
+                Transpose8x8(a + p, lda, panel + p * MR, MR);
+        for (var i = 0; i < MR; i++)
         {
-            var mr = Math.Min(MR, mc - ir);
-            var panel = dest + ir * kc;
-            for (var i = 0; i < MR; i++)
-            {
-                if (i < mr)
-                {
-                    var row = a + (long)(ir + i) * lda;
-                    for (var p = 0; p < kc; p++)
-                        panel[p * MR + i] = row[p];
-                }
-                else
-                {
-                    for (var p = 0; p < kc; p++)
-                        panel[p * MR + i] = 0;
-                }
-            }
+            var row = a + (long)i * lda;
+            for (var q = p; q < kc; q++)
+                panel[q * MR + i] = i < mr ? row[q] : 0;
         }
     }
 
+    // dst[c·dstStride + r] = src[r·ld + c] for an 8×8 block.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(float* src, int ld, float* dst, int dstStride)
+    {
+        var r0 = Avx.LoadVector256(src); var r1 = Avx.LoadVector256(src + ld);
+        var r2 = Avx.LoadVector256(src + 2 * ld); var r3 = Avx.LoadVector256(src + 3 * ld);
+        var r4 = Avx.LoadVector256(src + 4 * ld); var r5 = Avx.LoadVector256(src + 5 * ld);
+        var r6 = Avx.LoadVector256(src + 6 * ld); var r7 = Avx.LoadVector256(src + 7 * ld);
+        var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7); var t7 = Avx.UnpackHigh(r6, r7);
+        var u0 = Avx.Shuffle(t0, t2, 0x44); var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(dst + dstStride, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(dst + 2 * dstStride, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(dst + 3 * dstStride, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(dst + 4 * dstStride, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(dst + 5 * dstStride, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(dst + 6 * dstStride, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(dst + 7 * dstStride, Avx.Permute2x128(u3, u7, 0x31));
+    }
+
     // Panels of NR columns: for each p, the NR values op(B)[p][j] (zero-padded columns).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(float* b, int ldb, bool transposeB, int pc, int jc, int kc, int nc, float* dest)
     {
         for (var jr = 0; jr < nc; jr += NR)
         {
             var nr = Math.Min(NR, nc - jr);
             var panel = dest + jr * kc;
-            if (transposeB)
+            if (transposeB && nr == NR && Avx.IsSupported)
+            {
+                var p = 0;
+                for (; p + 8 <= kc; p += 8)
+                    for (var g = 0; g < NR; g += 8)
+                        Transpose8x8(b + (long)(jc + jr + g) * ldb + pc + p, ldb, panel + p * NR + g, NR);
+                for (; p < kc; p++)
+                    for (var j = 0; j < NR; j++)
+                        panel[p * NR + j] = b[(long)(jc + jr + j) * ldb + pc + p];
+            }
+            else if (transposeB)
             {
                 for (var j = 0; j < NR; j++)
                 {
@@ -209,8 +300,10 @@ internal static unsafe class Sgemm
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel(int kc, float* a, float* b, float* c, int ldc, int mr, int nr, bool add)
+    // SkipLocalsInit: zeroing the edge tile would be a call with the 16 accumulators live, and without
+    // PGO block weights the JIT then spills them inside the loop (5× slower).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
+    private static void Kernel(int kc, float* a, float* b, int strideB, float* c, int ldc, int mr, int nr, bool add)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default,
             c20 = default, c21 = default, c30 = default, c31 = default,
@@ -237,7 +330,7 @@ internal static unsafe class Sgemm
             x = Vector512.Create(a[7]);
             c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
             a += MR;
-            b += NR;
+            b += strideB;
         }
         if (mr == MR && nr == NR)
         {

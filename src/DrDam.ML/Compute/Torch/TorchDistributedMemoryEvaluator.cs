@@ -14,7 +14,7 @@ internal sealed class TorchDistributedMemoryEvaluator : TorchEvaluator
 {
     private readonly FeatureBasisKind basis;
     private readonly bool linearAttention;
-    private readonly Tensor omega, omegaT, offsets, memoryFirst, memorySecond, attentionFirst, attentionSecond;
+    private readonly Tensor omega, offsets, memoryFirst, memorySecond, attentionFirst, attentionSecond;
     private readonly Tensor sqrtBeta, minusInverseBeta, epsilon, scale, logShift, selfPerInner, minusOne, minusInverseSqrtBeta;
 
     public TorchDistributedMemoryEvaluator(DistributedMemory memory, int maxBatch, Device device) : base(memory, maxBatch, device)
@@ -30,7 +30,6 @@ internal sealed class TorchDistributedMemoryEvaluator : TorchEvaluator
         if (phases is not null)
             features.Projection.FillOffsets(0, y, phases);
         omega = Keep(torch.tensor(rows, [y, d], ScalarType.Float32));
-        omegaT = Keep(omega.t().contiguous());
         offsets = phases is null ? Keep(torch.empty(0)) : Keep(torch.tensor(phases, [1, y], ScalarType.Float32));
         var t = memory.Memory;
         memoryFirst = Keep(torch.tensor(ToSingle(t[..y]), [y, 1], ScalarType.Float32));
@@ -56,7 +55,7 @@ internal sealed class TorchDistributedMemoryEvaluator : TorchEvaluator
     protected override (Tensor Energies, Tensor Gradients) Step(Tensor x)
     {
         var z = x.mul(sqrtBeta);
-        var s = z.mm(omegaT);
+        var s = z.mm(omega.t()); // a transposed view: faster than a contiguous Ωᵀ, and no second copy of Ω
         var (first, second, inner, u) = Backward(s, z.mul(z).sum(1, keepdim: true));
         var h = torch.maximum(inner, epsilon);
         var energies = h.log().squeeze(1).mul(minusInverseBeta);

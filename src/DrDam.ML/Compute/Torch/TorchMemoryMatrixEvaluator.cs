@@ -12,7 +12,7 @@ namespace DrDam.ML.Compute.Torch;
 internal sealed class TorchMemoryMatrixEvaluator : TorchEvaluator
 {
     private readonly EnergyKind kind;
-    private readonly Tensor patterns, patternsT, patternNorms, betaTensor, minusHalfBeta, minusTwo, zero, one, half, epsilon, one64, minusInverseBeta;
+    private readonly Tensor patterns, patternNorms, betaTensor, minusHalfBeta, minusTwo, zero, one, half, epsilon, one64, minusInverseBeta;
 
     public TorchMemoryMatrixEvaluator(MemoryMatrix memory, int maxBatch, Device device) : base(memory, maxBatch, device)
     {
@@ -20,7 +20,6 @@ internal sealed class TorchMemoryMatrixEvaluator : TorchEvaluator
         var beta = memory.Beta;
         var k = memory.Count;
         patterns = Keep(torch.tensor(memory.Patterns.ToArray(), [k, Dimension], ScalarType.Float32));
-        patternsT = Keep(patterns.t().contiguous());
         patternNorms = Keep(torch.tensor(memory.SquaredNorms.ToArray(), [1, k], ScalarType.Float32));
         betaTensor = Constant(beta);
         minusHalfBeta = Constant(-beta / 2);
@@ -35,20 +34,21 @@ internal sealed class TorchMemoryMatrixEvaluator : TorchEvaluator
 
     protected override (Tensor Energies, Tensor Gradients) Step(Tensor x)
     {
-        var dots = x.mm(patternsT);
+        // XΞᵀ through a transposed view: libtorch's NT product is 2–3× faster here than NN with a contiguous Ξᵀ
+        var dots = x.mm(patterns.t());
         var squaredNorms = x.mul(x).sum(1, keepdim: true);
         switch (kind)
         {
             case EnergyKind.L2:
             {
-                var (lse, p) = Softmax(minusHalfBeta.mul(SquaredDistances(dots, squaredNorms)));
-                return (Energy(lse), x.add(p.mm(patterns), TorchScalars.MinusOne));
+                var (lse, p) = Softmax(SquaredDistances(dots, squaredNorms).mul_(minusHalfBeta));
+                return (Energy(lse), MinusWeighted(x, p));
             }
             case EnergyKind.Dot:
             {
-                var (lse, p) = Softmax(betaTensor.mul(dots));
+                var (lse, p) = Softmax(dots.mul_(betaTensor));
                 var energies = Energy(lse).add(half.mul(squaredNorms.squeeze(1)).to_type(ScalarType.Float64), TorchScalars.One);
-                return (energies, x.add(p.mm(patterns), TorchScalars.MinusOne));
+                return (energies, MinusWeighted(x, p));
             }
             case EnergyKind.CosineDot:
             {
@@ -63,7 +63,7 @@ internal sealed class TorchMemoryMatrixEvaluator : TorchEvaluator
             case EnergyKind.Epanechnikov:
             {
                 // w_μ = max(0, 1 − β/2·‖x−ξ‖²); E = −log(ε + Σw)/β; weights 1[w>0]/total; a = inside/total
-                var w = minusHalfBeta.mul(SquaredDistances(dots, squaredNorms)).add(one, TorchScalars.One).relu();
+                var w = SquaredDistances(dots, squaredNorms).mul_(minusHalfBeta).add_(one, TorchScalars.One).relu_();
                 var total = w.sum(1, keepdim: true, type: ScalarType.Float64).add(epsilon, TorchScalars.One);
                 var inverse = one64.div(total).to_type(ScalarType.Float32);
                 var inside = w.gt(zero).to_type(ScalarType.Float32);
@@ -76,15 +76,20 @@ internal sealed class TorchMemoryMatrixEvaluator : TorchEvaluator
         }
     }
 
-    // ‖x‖² − 2⟨x,ξ⟩ + ‖ξ‖², clipped at 0 against rounding
+    // ‖x‖² − 2⟨x,ξ⟩ + ‖ξ‖², clipped at 0 against rounding; overwrites the dot products (B×K passes
+    // are in place: a fresh B×K tensor per operation costs more than the operation here)
     private Tensor SquaredDistances(Tensor dots, Tensor squaredNorms)
-        => minusTwo.mul(dots).add(squaredNorms, TorchScalars.One).add(patternNorms, TorchScalars.One).relu();
+        => dots.mul_(minusTwo).add_(squaredNorms, TorchScalars.One).add_(patternNorms, TorchScalars.One).relu_();
 
+    // logsumexp per row, and the softmax in place of the logits
     private static (Tensor LogSumExp, Tensor Probabilities) Softmax(Tensor logits)
     {
         var lse = logits.logsumexp(1, keepdim: true);
-        return (lse, logits.add(lse, TorchScalars.MinusOne).exp());
+        return (lse, logits.sub_(lse).exp_());
     }
+
+    // x − PΞ as one fused product
+    private Tensor MinusWeighted(Tensor x, Tensor p) => torch.addmm(x, p, patterns, beta: 1, alpha: -1);
 
     private Tensor Energy(Tensor logSumExp) => logSumExp.squeeze(1).to_type(ScalarType.Float64).mul(minusInverseBeta);
 }
