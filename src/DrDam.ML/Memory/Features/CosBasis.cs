@@ -32,7 +32,8 @@ public sealed class CosBasis : FeatureBasis
         Span<float> first, Span<float> second, Span<float> u)
     {
         var scale = MathF.Sqrt(2f / featureCount);
-        TensorPrimitives.SinCos(projections, u, first);
+        TensorPrimitives.Cos(projections, first); // (TensorPrimitives.SinCos is not vectorised)
+        TensorPrimitives.Sin(projections, u);
         TensorPrimitives.Multiply(first, scale, first);
         TensorPrimitives.Multiply(u, memoryFirst, u);
         TensorPrimitives.Multiply(u, -scale, u);
