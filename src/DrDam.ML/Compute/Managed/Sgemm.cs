@@ -7,9 +7,9 @@ namespace DrDam.ML.Compute.Managed;
 
 /// <summary>
 /// Single-precision matrix product C (+)= A·op(B), all row-major: A is m×k; op(B) is B (k×n) or Bᵀ
-/// (B stored n×k). A is packed once, whole, into MR-row panels (8×8 AVX transposes); the columns of
-/// C are split into blocks, one per work item, and each item runs an 8×32 register tile of 512-bit
-/// fused multiply-adds over every row panel, one KC slice of k at a time. Bᵀ is packed per slice
+/// (B stored n×k). A is packed once per pass (up to 4 MB of its rows) into MR-row panels with 8×8
+/// AVX transposes; the columns of C are split into blocks, one per work item, and each item runs an
+/// 8×32 register tile of 512-bit fused multiply-adds over every row panel, one KC slice of k at a time. Bᵀ is packed per slice
 /// into NR-column panels; B itself is read in place (its rows already hold NR contiguous columns),
 /// only a ragged last panel is packed. With at most 8 rows of A, B is streamed once instead. Each C
 /// element sums k in the same order whatever the thread count, so results are bit-identical across
