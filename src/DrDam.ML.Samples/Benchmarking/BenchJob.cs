@@ -22,6 +22,8 @@ internal static class BenchJob
         var report = new Dictionary<string, object?>
         {
             ["device"] = torchBackend.Name == "torch-cuda" ? "cuda" : "cpu",
+            ["cpu"] = HostProcessor.Describe(),
+            ["vector_bits"] = HostProcessor.VectorBits,
             ["processors"] = Environment.ProcessorCount,
             ["torch_threads"] = TorchSharp.torch.get_num_threads(),
         };

@@ -194,6 +194,8 @@ public sealed class BenchCliTests
         Assert.True(code == 0, stderr);
         var root = JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]).RootElement;
         Assert.Equal("cpu", root.GetProperty("device").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(root.GetProperty("cpu").GetString()));
+        Assert.Contains(root.GetProperty("vector_bits").GetInt32(), new[] { 128, 256, 512 });
         foreach (var key in new[] { "gemm_gflops", "mrdam_ratio", "drdam_ratio", "drdam_on_demand_ratio", "naive_torch_mrdam_gflops", "speedup_vs_naive_torch" })
             Assert.True(root.GetProperty(key).GetDouble() > 0, key);
         Assert.Equal(["managed", "torch"], root.GetProperty("mrdam_step_gflops").EnumerateObject().Select(p => p.Name));
