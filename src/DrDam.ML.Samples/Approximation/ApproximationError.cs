@@ -39,11 +39,20 @@ internal readonly record struct ApproximationError(double Energy, double Gradien
         for (var q = 0; q < count; q++)
         {
             energy += Math.Abs(energies[q] - estimates[q]);
-            var squared = 0.0;
-            for (var j = q * d; j < (q + 1) * d; j++)
-                squared += Math.Pow(gradients[j] - estimatedGradients[j], 2);
-            gradient += Math.Sqrt(squared);
+            gradient += Distance(gradients.AsSpan(q * d, d), estimatedGradients.AsSpan(q * d, d));
         }
         return new ApproximationError(energy / count, gradient / count);
     }
+
+    /// <summary>‖a − b‖², summed in double.</summary>
+    public static double SquaredDistance(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        var sum = 0.0;
+        for (var i = 0; i < a.Length; i++)
+            sum += (a[i] - b[i]) * (double)(a[i] - b[i]);
+        return sum;
+    }
+
+    /// <summary>‖a − b‖₂, summed in double.</summary>
+    public static double Distance(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => Math.Sqrt(SquaredDistance(a, b));
 }

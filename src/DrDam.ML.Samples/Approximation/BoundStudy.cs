@@ -64,7 +64,7 @@ internal sealed class BoundStudy : IApproximationStudy
                         for (var q = 0; q < count; q++)
                         {
                             var b = DriftBound.Evaluate(beta, k, d, y, eta, l, initialEnergies[q], c1);
-                            var o = Distance(exactStates[s].AsSpan(q * d, d), approximateStates.AsSpan(q * d, d));
+                            var o = ApproximationError.Distance(exactStates[s].AsSpan(q * d, d), approximateStates.AsSpan(q * d, d));
                             (bound, observed, violations) = (bound + b / count, observed + o / count, violations + (o > b ? 1 : 0));
                         }
                         rows.Add(new ApproximationRow
@@ -91,7 +91,7 @@ internal sealed class BoundStudy : IApproximationStudy
             for (var b = 0; b < queries.Length / d; b++)
             {
                 var estimate = System.Numerics.Tensors.TensorPrimitives.Dot(storedFeatures.AsSpan(a * length, length), queryFeatures.AsSpan(b * length, length));
-                var kernel = Math.Exp(-beta / 2 * SquaredDistance(stored.AsSpan(a * d, d), queries.AsSpan(b * d, d)));
+                var kernel = Math.Exp(-beta / 2 * ApproximationError.SquaredDistance(stored.AsSpan(a * d, d), queries.AsSpan(b * d, d)));
                 worst = Math.Max(worst, Math.Abs(estimate - kernel));
             }
         return worst * Math.Sqrt((double)memory.Features.FeatureCount / d);
@@ -106,16 +106,6 @@ internal sealed class BoundStudy : IApproximationStudy
     }
 
     private static RetrievalOptions Descent(double stepSize, int steps) => new() { StepSize = stepSize, MaxSteps = steps, Tolerance = 0 };
-
-    private static double SquaredDistance(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        var sum = 0.0;
-        for (var i = 0; i < a.Length; i++)
-            sum += (a[i] - b[i]) * (double)(a[i] - b[i]);
-        return sum;
-    }
-
-    private static double Distance(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => Math.Sqrt(SquaredDistance(a, b));
 
     public Table Summarize(IReadOnlyList<ApproximationRow> rows)
     {

@@ -15,12 +15,13 @@ internal static class HostProcessor
         const string cpuInfo = "/proc/cpuinfo";
         if (!File.Exists(cpuInfo))
             return RuntimeInformation.ProcessArchitecture.ToString();
-        var fields = File.ReadLines(cpuInfo)
-            .TakeWhile(line => line.Length > 0) // the first processor's block
-            .Select(line => line.Split(':', 2))
-            .Where(parts => parts.Length == 2)
-            .GroupBy(parts => parts[0].Trim())
-            .ToDictionary(group => group.Key, group => group.First()[1].Trim());
+        var fields = new Dictionary<string, string>();
+        foreach (var line in File.ReadLines(cpuInfo).TakeWhile(line => line.Length > 0)) // the first processor's block
+        {
+            var parts = line.Split(':', 2);
+            if (parts.Length == 2)
+                fields.TryAdd(parts[0].Trim(), parts[1].Trim());
+        }
         var name = fields.GetValueOrDefault("model name", RuntimeInformation.ProcessArchitecture.ToString());
         return fields.TryGetValue("cpu family", out var family) && fields.TryGetValue("model", out var model)
             ? $"{name} (family {family}, model {model})"

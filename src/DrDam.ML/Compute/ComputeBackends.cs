@@ -9,7 +9,7 @@ public static class ComputeBackends
 {
     /// <summary>
     /// The backend of <paramref name="kind"/> on <paramref name="device"/>. Auto picks TorchSharp on CUDA,
-    /// else ILGPU on CUDA, else the managed backend (on 2 Zen 5 cores it beats libtorch's CPU kernels; see README).
+    /// else ILGPU on CUDA, else the managed backend (the fastest CPU backend measured by <c>bench</c> on Zen 4 and Zen 5; see README).
     /// Backends that hold a device (ILGPU) are <see cref="IDisposable"/>.
     /// </summary>
     public static IComputeBackend Create(ComputeBackendKind kind, ComputeDevice device = ComputeDevice.Auto)

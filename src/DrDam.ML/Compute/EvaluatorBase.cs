@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using DrDam.ML.Memory;
 
 namespace DrDam.ML.Compute;
@@ -33,28 +34,33 @@ internal abstract class EvaluatorBase(IAssociativeMemory memory, int maxBatch) :
             EvaluateCore(states, rows, energies, gradients);
     }
 
-    /// <summary>The checks every backend's CreateEvaluator makes: a non-empty memory and a positive batch.</summary>
-    public static void CheckArguments(IAssociativeMemory memory, int maxBatch)
+    /// <summary>
+    /// What every backend's CreateEvaluator does: checks the arguments (a memory with patterns, a
+    /// positive batch), then builds the evaluator for the memory's representation.
+    /// </summary>
+    public static IEnergyEvaluator Create(IAssociativeMemory memory, int maxBatch,
+        Func<MemoryMatrix, IEnergyEvaluator> matrix, Func<DistributedMemory, IEnergyEvaluator> distributed)
     {
         ArgumentNullException.ThrowIfNull(memory);
         if (maxBatch <= 0)
             throw new ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, $"maxBatch must be > 0 (got {maxBatch}).");
         if (memory.Count <= 0)
             throw new ArgumentException($"memory holds no patterns (Count = {memory.Count}); store at least one before evaluating it.", nameof(memory));
+        return memory switch
+        {
+            MemoryMatrix m => matrix(m),
+            DistributedMemory d => distributed(d),
+            _ => throw new ArgumentException($"memory must be a MemoryMatrix or a DistributedMemory (got {memory.GetType().Name}).", nameof(memory)),
+        };
     }
 
     /// <summary>T (kept in double) as the float32 values the device steps use.</summary>
     public static float[] ToSingle(ReadOnlySpan<double> values)
     {
         var result = new float[values.Length];
-        for (var i = 0; i < values.Length; i++)
-            result[i] = (float)values[i];
+        TensorPrimitives.ConvertTruncating(values, result.AsSpan()); // (float)v: rounds to the nearest float
         return result;
     }
-
-    /// <summary>The error for a memory type no backend knows.</summary>
-    public static ArgumentException UnknownMemory(IAssociativeMemory memory)
-        => new($"memory must be a MemoryMatrix or a DistributedMemory (got {memory.GetType().Name}).", nameof(memory));
 
     protected abstract void EvaluateCore(ReadOnlySpan<float> states, int rows, Span<double> energies, Span<float> gradients);
 

@@ -19,13 +19,5 @@ public sealed class ManagedBackend : IComputeBackend
 
     /// <inheritdoc/>
     public IEnergyEvaluator CreateEvaluator(IAssociativeMemory memory, int maxBatch)
-    {
-        EvaluatorBase.CheckArguments(memory, maxBatch);
-        return memory switch
-        {
-            MemoryMatrix matrix => new MemoryMatrixEvaluator(matrix, maxBatch),
-            DistributedMemory distributed => new DistributedMemoryEvaluator(distributed, maxBatch),
-            _ => throw EvaluatorBase.UnknownMemory(memory),
-        };
-    }
+        => EvaluatorBase.Create(memory, maxBatch, m => new MemoryMatrixEvaluator(m, maxBatch), d => new DistributedMemoryEvaluator(d, maxBatch));
 }

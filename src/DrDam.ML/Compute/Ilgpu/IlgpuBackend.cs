@@ -52,15 +52,7 @@ public sealed class IlgpuBackend : IComputeBackend, IDisposable
 
     /// <inheritdoc/>
     public IEnergyEvaluator CreateEvaluator(IAssociativeMemory memory, int maxBatch)
-    {
-        EvaluatorBase.CheckArguments(memory, maxBatch);
-        return memory switch
-        {
-            MemoryMatrix matrix => new IlgpuMemoryMatrixEvaluator(this, matrix, maxBatch),
-            DistributedMemory distributed => new IlgpuDistributedMemoryEvaluator(this, distributed, maxBatch),
-            _ => throw EvaluatorBase.UnknownMemory(memory),
-        };
-    }
+        => EvaluatorBase.Create(memory, maxBatch, m => new IlgpuMemoryMatrixEvaluator(this, m, maxBatch), d => new IlgpuDistributedMemoryEvaluator(this, d, maxBatch));
 
     /// <summary>Releases the accelerator and the ILGPU context.</summary>
     public void Dispose()

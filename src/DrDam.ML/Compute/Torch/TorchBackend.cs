@@ -33,13 +33,5 @@ public sealed class TorchBackend : IComputeBackend
 
     /// <inheritdoc/>
     public IEnergyEvaluator CreateEvaluator(IAssociativeMemory memory, int maxBatch)
-    {
-        EvaluatorBase.CheckArguments(memory, maxBatch);
-        return memory switch
-        {
-            MemoryMatrix matrix => new TorchMemoryMatrixEvaluator(matrix, maxBatch, Device),
-            DistributedMemory distributed => new TorchDistributedMemoryEvaluator(distributed, maxBatch, Device),
-            _ => throw EvaluatorBase.UnknownMemory(memory),
-        };
-    }
+        => EvaluatorBase.Create(memory, maxBatch, m => new TorchMemoryMatrixEvaluator(m, maxBatch, Device), d => new TorchDistributedMemoryEvaluator(d, maxBatch, Device));
 }
