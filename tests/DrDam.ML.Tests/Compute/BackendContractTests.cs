@@ -1,4 +1,5 @@
 using DrDam.ML.Compute;
+using DrDam.ML.Memory;
 using DrDam.ML.Memory.Energies;
 using DrDam.ML.Memory.Features;
 
@@ -45,6 +46,9 @@ public abstract class BackendContractTests(IComputeBackend backend, BackendParit
         memory.Add(new float[sizes.D]);
         var error = Assert.Throws<InvalidOperationException>(() => evaluator.Evaluate(new float[sizes.D], 1, new double[1], new float[sizes.D]));
         Assert.Contains("changed", error.Message);
-        Assert.Throws<ArgumentOutOfRangeException>(() => Backend.CreateEvaluator(memory, 0));
+        Assert.Equal("maxBatch", Assert.Throws<ArgumentOutOfRangeException>(() => Backend.CreateEvaluator(memory, 0)).ParamName);
+        var empty = Assert.Throws<ArgumentException>(() => Backend.CreateEvaluator(new MemoryMatrix(sizes.D, new MemoryMatrixOptions()), 4));
+        Assert.Equal("memory", empty.ParamName);
+        Assert.Contains("no patterns", empty.Message);
     }
 }

@@ -74,6 +74,23 @@ public sealed class ModelPersistenceTests : IDisposable
         Assert.NotNull(schema.GetColumnOrNull("Visible"));
     }
 
+    /// <summary>The backend is a run-time choice: a model saved from a Torch-backed transformer loads on the managed backend, with the managed outputs.</summary>
+    [Fact]
+    public void BackendIsNotSavedAndALoadedModelComputesOnTheManagedBackend()
+    {
+        var ml = new MLContext(seed: 1);
+        var (train, test) = Iris.Load(ml);
+        var features = Iris.Features01(ml).Fit(train);
+        var store = ml.Transforms.AssociativeMemory.Store("Features").Fit(features.Transform(train));
+        var torch = store.WithBackend(new DrDam.ML.Compute.Torch.TorchBackend(DrDam.ML.Compute.ComputeDevice.Cpu));
+        var queries = features.Transform(test);
+        var path = Path.Combine(folder, "torch-backed.zip");
+        ml.Model.Save(torch, queries.Schema, path);
+        var loaded = Assert.IsType<AssociativeMemoryTransformer>(ml.Model.Load(path, out _));
+        Assert.Same(DrDam.ML.Compute.ManagedBackend.Instance, loaded.Backend);
+        Assert.Equal(Columns.Vectors(store.Transform(queries), "FeaturesRetrieved"), Columns.Vectors(loaded.Transform(queries), "FeaturesRetrieved"));
+    }
+
     /// <summary>The DrDAM model holds T, not the patterns: its memory entry has the same size for 12 and 120 stored rows.</summary>
     [Fact]
     public void DistributedModelSizeDoesNotGrowWithStoredCount()
