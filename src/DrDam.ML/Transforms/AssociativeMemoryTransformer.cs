@@ -71,8 +71,8 @@ public sealed class AssociativeMemoryTransformer : RowBatchTransformer
         => new(Store, Columns, Retrieval, BatchSize, StoreColumn, LabelColumn, progress, Backend);
 
     /// <summary>
-    /// The same transformer computing on <paramref name="backend"/>, e.g.
-    /// <c>ComputeBackends.Create(ComputeBackendKind.Auto)</c> for a GPU where one exists. A run-time
+    /// The same transformer computing on <paramref name="backend"/>, e.g. <c>new TorchBackend(ComputeDevice.Cuda)</c>
+    /// (DrDam.ML.TorchSharp) or <c>new IlgpuBackend()</c> (DrDam.ML.Ilgpu) for a GPU. A run-time
     /// choice of hardware: a loaded model computes on the managed backend until given another.
     /// </summary>
     public AssociativeMemoryTransformer WithBackend(IComputeBackend backend)

@@ -39,24 +39,23 @@ public sealed class TorchBackendTests() : BackendContractTests(CpuBackend, Backe
     }
 }
 
-public sealed class ComputeBackendsTests
+public sealed class BackendDeviceTests
 {
     [Fact]
-    public void EachKindGivesItsBackendAndAutoFallsBackToManagedWithoutAGpu()
+    public void EachBackendRunsOnTheCpuWhenAskedAndReportsCudaHonestly()
     {
-        Assert.Same(ManagedBackend.Instance, ComputeBackends.Create(ComputeBackendKind.Managed));
-        Assert.Equal("torch", ComputeBackends.Create(ComputeBackendKind.Torch, ComputeDevice.Cpu).Name);
-        using (var ilgpu = (DrDam.ML.Compute.Ilgpu.IlgpuBackend)ComputeBackends.Create(ComputeBackendKind.Ilgpu, ComputeDevice.Cpu))
+        Assert.Equal("torch", new TorchBackend(ComputeDevice.Cpu).Name);
+        using (var ilgpu = new DrDam.ML.Compute.Ilgpu.IlgpuBackend(ComputeDevice.Cpu))
             Assert.Equal("ilgpu-cpu", ilgpu.Name);
-        Assert.Same(ManagedBackend.Instance, ComputeBackends.Create(ComputeBackendKind.Auto, ComputeDevice.Cpu));
-        if (!TorchSharp.torch.cuda.is_available() && !DrDam.ML.Compute.Ilgpu.IlgpuBackend.CudaAvailable())
-            Assert.Same(ManagedBackend.Instance, ComputeBackends.Create(ComputeBackendKind.Auto));
+        Assert.Equal(TorchSharp.torch.cuda.is_available(), TorchBackend.CudaAvailable());
+        if (!TorchBackend.CudaAvailable())
+            Assert.Equal("torch", new TorchBackend().Name);
     }
 
     [Fact]
-    public void UndefinedKindsAreRefused()
+    public void UndefinedDevicesAreRefused()
     {
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ComputeBackends.Create((ComputeBackendKind)9));
-        Assert.Equal("kind", error.ParamName);
+        Assert.Equal("device", Assert.Throws<ArgumentOutOfRangeException>(() => new TorchBackend((ComputeDevice)9)).ParamName);
+        Assert.Equal("device", Assert.Throws<ArgumentOutOfRangeException>(() => new DrDam.ML.Compute.Ilgpu.IlgpuBackend((ComputeDevice)9)).ParamName);
     }
 }

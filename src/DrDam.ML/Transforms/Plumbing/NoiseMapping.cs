@@ -12,7 +12,7 @@ internal sealed class NoiseMapping(DataViewSchema schema, string input, string o
         var (low, high) = (options.Low, options.High);
         if (options.Kind == NoiseKind.Gaussian)
         {
-            GaussianRows.Fill(options.Seed, RandomStream.Noise, position, scratch);
+            GaussianRows.Fill(options.Seed, EvaluationStreams.Noise, position, scratch);
             for (var i = 0; i < output.Length; i++)
             {
                 var v = values[i] + (float)options.Amount * scratch[i];
@@ -21,7 +21,7 @@ internal sealed class NoiseMapping(DataViewSchema schema, string input, string o
             return;
         }
         // One uniform u per coordinate: u ≤ p hits it; for salt and pepper, u ≤ p/2 picks Low (even odds).
-        UniformRows.Fill(options.Seed, RandomStream.Noise, position, scratch);
+        UniformRows.Fill(options.Seed, EvaluationStreams.Noise, position, scratch);
         for (var i = 0; i < output.Length; i++)
         {
             var hit = scratch[i] <= options.Amount;

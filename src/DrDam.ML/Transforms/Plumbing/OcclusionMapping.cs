@@ -34,7 +34,7 @@ internal sealed class OcclusionMapping : VectorMapping
         var width = options.Width;
         var uniforms = scratch[..pixels];
         if (options.Kind == OcclusionKind.Random)
-            UniformRows.Fill(options.Seed, RandomStream.Occlusion, position, uniforms);
+            UniformRows.Fill(options.Seed, EvaluationStreams.Occlusion, position, uniforms);
         var firstHiddenRow = (int)Math.Round(height * (1 - options.Fraction));
         var r = options.Rectangle;
         for (var pixel = 0; pixel < pixels; pixel++)

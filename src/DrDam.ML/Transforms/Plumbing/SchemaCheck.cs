@@ -44,6 +44,8 @@ internal static class SchemaCheck
 
     public static SchemaShape.Column Scalar(string name, DataViewType item) => new(name, SchemaShape.Column.VectorKind.Scalar, item, false);
 
+    public static SchemaShape.Column Key(string name, DataViewType item) => new(name, SchemaShape.Column.VectorKind.Scalar, item, true);
+
     public static SchemaShape With(SchemaShape input, IEnumerable<SchemaShape.Column> added)
     {
         var columns = input.ToDictionary(c => c.Name);

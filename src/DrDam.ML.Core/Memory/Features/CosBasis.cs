@@ -19,10 +19,13 @@ public sealed class CosBasis : FeatureBasis
     public override bool UsesOffsets => true;
 
     /// <inheritdoc/>
+    public override BasisConstants Constants(int featureCount) => new(MathF.Sqrt(2f / featureCount), -0.5f * MathF.Log(featureCount), 0f);
+
+    /// <inheritdoc/>
     public override void Map(ReadOnlySpan<float> projections, float squaredNorm, int featureCount, Span<float> first, Span<float> second)
     {
         TensorPrimitives.Cos(projections, first);
-        TensorPrimitives.Multiply(first, MathF.Sqrt(2f / featureCount), first);
+        TensorPrimitives.Multiply(first, Constants(featureCount).Scale, first);
     }
 
     /// <inheritdoc/>
@@ -31,7 +34,7 @@ public sealed class CosBasis : FeatureBasis
         ReadOnlySpan<float> memoryFirst, ReadOnlySpan<float> memorySecond,
         Span<float> first, Span<float> second, Span<float> u)
     {
-        var scale = MathF.Sqrt(2f / featureCount);
+        var scale = Constants(featureCount).Scale;
         TensorPrimitives.Cos(projections, first); // (TensorPrimitives.SinCos is not vectorised)
         TensorPrimitives.Sin(projections, u);
         TensorPrimitives.Multiply(first, scale, first);

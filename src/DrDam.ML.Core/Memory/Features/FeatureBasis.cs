@@ -37,11 +37,8 @@ public abstract class FeatureBasis
         ReadOnlySpan<float> memoryFirst, ReadOnlySpan<float> memorySecond,
         Span<float> first, Span<float> second, Span<float> u);
 
-    /// <summary>The scale, exponent shift and self coefficient the Torch and ILGPU backends evaluate this basis with, for Y = <paramref name="featureCount"/>.</summary>
-    internal BasisConstants Constants(int featureCount) => new(
-        (float)(Kind == FeatureBasisKind.Cos ? Math.Sqrt(2.0 / featureCount) : 1 / Math.Sqrt(featureCount)),
-        (float)(-0.5 * Math.Log(Kind == FeatureBasisKind.PositiveExpExp ? 2.0 * featureCount : featureCount)),
-        Kind is FeatureBasisKind.PositiveExp or FeatureBasisKind.PositiveExpExp ? -2f : 0f);
+    /// <summary>φ's closed-form constants for Y = <paramref name="featureCount"/>: its scale, the exponent shift of the positive bases and the self coefficient of the gradient. <see cref="Map"/> uses them, and so does any backend that evaluates φ on a device.</summary>
+    public abstract BasisConstants Constants(int featureCount);
 
     /// <summary>The basis object for a kind.</summary>
     public static FeatureBasis Create(FeatureBasisKind kind) => kind switch

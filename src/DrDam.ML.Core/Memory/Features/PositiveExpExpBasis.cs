@@ -19,9 +19,12 @@ public sealed class PositiveExpExpBasis : FeatureBasis
     public override int Parts => 2;
 
     /// <inheritdoc/>
+    public override BasisConstants Constants(int featureCount) => new(1f / MathF.Sqrt(featureCount), -0.5f * MathF.Log(2f * featureCount), -2f);
+
+    /// <inheritdoc/>
     public override void Map(ReadOnlySpan<float> projections, float squaredNorm, int featureCount, Span<float> first, Span<float> second)
     {
-        var shift = -squaredNorm - 0.5f * MathF.Log(2f * featureCount);
+        var shift = -squaredNorm + Constants(featureCount).LogShift;
         TensorPrimitives.Add(projections, shift, first);
         TensorPrimitives.Exp(first, first);
         TensorPrimitives.Negate(projections, second);

@@ -13,8 +13,7 @@ namespace DrDam.ML.Memory.Features;
 /// </summary>
 public static class GaussianRows
 {
-    /// <summary>The fourth counter word of every Gaussian draw (the ILGPU kernel draws the same rows).</summary>
-    internal const uint Tag = 0x44524441u;
+    private const uint Tag = 0x44524441u; // the fourth counter word of every Gaussian draw
 
     /// <summary>Fills <paramref name="destination"/> with row <paramref name="row"/> of the stream.</summary>
     public static void Fill(ulong seed, RandomStream stream, long row, Span<float> destination)
@@ -46,6 +45,15 @@ public static class GaussianRows
         return Philox.ToUnitInterval(a);
     }
 
+    /// <summary>
+    /// The four uniform words of Philox call <paramref name="call"/> for a row: the definition of the row's
+    /// normals, so that code generating Ω elsewhere (a device kernel) draws exactly these rows. Call j feeds
+    /// normal pairs 16⌊j/8⌋ + j mod 8 (words a, b) and 16⌊j/8⌋ + 8 + j mod 8 (words c, d); a word pair (r, θ)
+    /// gives √(−2 ln r)·(cos, sin)(2πθ − π), cosines first in the row.
+    /// </summary>
+    public static (uint A, uint B, uint C, uint D) Words(ulong seed, RandomStream stream, long row, uint call)
+        => Philox.Generate(seed, call, (uint)row, RowHigh(stream, row), Tag);
+
     private static int Groups(int pairs) => (pairs + 15) / 16;
 
     private static uint RowHigh(RandomStream stream, long row) => (uint)((ulong)row >> 32) | ((uint)stream << 24);
@@ -55,10 +63,9 @@ public static class GaussianRows
     // with b and d. Both paths below write exactly this layout.
     internal static void FillUniformsScalar(ulong seed, RandomStream stream, long row, Span<float> radius, Span<float> angle)
     {
-        var high = RowHigh(stream, row);
         for (var j = 0; j < radius.Length / 2; j++)
         {
-            var (a, b, c, d) = Philox.Generate(seed, (uint)j, (uint)row, high, Tag);
+            var (a, b, c, d) = Words(seed, stream, row, (uint)j);
             var at = j / 8 * 16 + j % 8;
             radius[at] = Philox.ToUnitInterval(a);
             radius[at + 8] = Philox.ToUnitInterval(c);

@@ -16,10 +16,13 @@ public sealed class PositiveExpBasis : FeatureBasis
     public override int Parts => 1;
 
     /// <inheritdoc/>
+    public override BasisConstants Constants(int featureCount) => new(1f / MathF.Sqrt(featureCount), -0.5f * MathF.Log(featureCount), -2f);
+
+    /// <inheritdoc/>
     public override void Map(ReadOnlySpan<float> projections, float squaredNorm, int featureCount, Span<float> first, Span<float> second)
     {
         // exp(s − ‖z‖² − ½ ln Y) folds the 1/√Y scale into the exponent (no overflow before scaling).
-        TensorPrimitives.Add(projections, -squaredNorm - 0.5f * MathF.Log(featureCount), first);
+        TensorPrimitives.Add(projections, -squaredNorm + Constants(featureCount).LogShift, first);
         TensorPrimitives.Exp(first, first);
     }
 

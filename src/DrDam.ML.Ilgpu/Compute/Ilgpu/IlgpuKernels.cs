@@ -172,7 +172,7 @@ internal static class IlgpuKernels
         // Pair i comes from Philox call j: words (a, b) for i % 16 < 8, (c, d) otherwise.
         var (g, w) = (i / 16, i % 16);
         var j = (uint)(8 * g + (w < 8 ? w : w - 8));
-        var (a, b, c, d) = Memory.Features.Philox.Generate(seed, j, (uint)row, (uint)((ulong)row >> 32), Memory.Features.GaussianRows.Tag);
+        var (a, b, c, d) = Memory.Features.GaussianRows.Words(seed, Memory.Features.RandomStream.Projection, row, j);
         var radius = XMath.Sqrt(-2f * XMath.Log(Memory.Features.Philox.ToUnitInterval(w < 8 ? a : c)));
         var angle = 2f * XMath.PI * Memory.Features.Philox.ToUnitInterval(w < 8 ? b : d) - XMath.PI;
         var destination = omega.SubView(local * (long)dimension, dimension);

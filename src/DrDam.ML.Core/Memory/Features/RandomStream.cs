@@ -1,6 +1,9 @@
 namespace DrDam.ML.Memory.Features;
 
-/// <summary>Independent random streams drawn from one seed; each has its own Philox counter space.</summary>
+/// <summary>
+/// Independent random streams drawn from one seed; each has its own Philox counter space. The named
+/// streams define Ω; any other value (below 256) is free for a caller's own seeded randomness.
+/// </summary>
 public enum RandomStream : uint
 {
     /// <summary>The Gaussian projection directions ω_α.</summary>
@@ -9,8 +12,4 @@ public enum RandomStream : uint
     Offset = 1,
     /// <summary>The chi-distributed row norms of orthogonal random features.</summary>
     OrthogonalNorm = 2,
-    /// <summary>Which pixels an occlusion hides (ML.NET evaluation transform).</summary>
-    Occlusion = 3,
-    /// <summary>The noise an evaluation transform adds.</summary>
-    Noise = 4,
 }

@@ -67,7 +67,7 @@ public sealed class AssociativeMemoryClusteringTrainer : IEstimator<AssociativeM
         return SchemaCheck.With(inputSchema,
         [
             SchemaCheck.Vector("Score", NumberDataViewType.Single),
-            new SchemaShape.Column("PredictedLabel", SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.UInt32, isKey: true),
+            SchemaCheck.Key("PredictedLabel", NumberDataViewType.UInt32),
         ]);
     }
 }

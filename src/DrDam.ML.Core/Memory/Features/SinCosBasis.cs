@@ -16,9 +16,12 @@ public sealed class SinCosBasis : FeatureBasis
     public override int Parts => 2;
 
     /// <inheritdoc/>
+    public override BasisConstants Constants(int featureCount) => new(1f / MathF.Sqrt(featureCount), -0.5f * MathF.Log(featureCount), 0f);
+
+    /// <inheritdoc/>
     public override void Map(ReadOnlySpan<float> projections, float squaredNorm, int featureCount, Span<float> first, Span<float> second)
     {
-        var scale = 1f / MathF.Sqrt(featureCount);
+        var scale = Constants(featureCount).Scale;
         // Sin and Cos separately: both are vectorised, TensorPrimitives.SinCos is not (4× slower).
         TensorPrimitives.Cos(projections, first);
         TensorPrimitives.Sin(projections, second);

@@ -25,6 +25,20 @@ public sealed class TorchBackend : IComputeBackend
         Device = device == ComputeDevice.Cpu || !cuda ? CPU : CUDA;
     }
 
+    /// <summary>Whether TorchSharp finds a CUDA device (false when the application has no libtorch runtime).</summary>
+    public static bool CudaAvailable()
+    {
+        try
+        {
+            TorchSharpNative.EnsureLoaded();
+            return torch.cuda.is_available();
+        }
+        catch (Exception e) when (e is DllNotFoundException or NotSupportedException or InvalidOperationException or TypeInitializationException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Where the tensors live.</summary>
     public Device Device { get; }
 
