@@ -3,20 +3,16 @@ using DrDam.ML.Memory.Features;
 namespace DrDam.ML.Memory;
 
 /// <summary>Hyper-parameters of a <see cref="DistributedMemory"/> (DrDAM), validated on construction.</summary>
-public sealed record DistributedMemoryOptions
+public sealed record DistributedMemoryOptions : AssociativeMemoryOptions
 {
     /// <summary>The default ε of the log clip, as in the reference code.</summary>
     public const double DefaultLogClip = 1e-5;
 
-    private readonly double beta = 30;
     private readonly int featureCount = 20_000;
     private readonly FeatureBasisKind basis = FeatureBasisKind.SinCos;
     private readonly ProjectionStorage projectionStorage = ProjectionStorage.Cached;
     private readonly int projectionBlockSize = 1024;
     private readonly double logClip = DefaultLogClip;
-
-    /// <summary>β, the inverse temperature (&gt; 0). Default 30.</summary>
-    public double Beta { get => beta; init => beta = Guard.Positive(value, nameof(Beta)); }
 
     /// <summary>Y, the number of random projections (&gt; 0); φ has Y or 2Y entries. Default 20000.</summary>
     public int FeatureCount { get => featureCount; init => featureCount = Guard.Positive(value, nameof(FeatureCount)); }

@@ -3,14 +3,10 @@ using DrDam.ML.Memory.Energies;
 namespace DrDam.ML.Memory;
 
 /// <summary>Hyper-parameters of a <see cref="MemoryMatrix"/> (MrDAM), validated on construction.</summary>
-public sealed record MemoryMatrixOptions
+public sealed record MemoryMatrixOptions : AssociativeMemoryOptions
 {
-    private readonly double beta = 30;
     private readonly EnergyKind energy = EnergyKind.L2;
     private readonly double epsilon = EpanechnikovEnergy.DefaultEpsilon;
-
-    /// <summary>β, the inverse temperature (&gt; 0). Default 30.</summary>
-    public double Beta { get => beta; init => beta = Guard.Positive(value, nameof(Beta)); }
 
     /// <summary>The energy. Default <see cref="EnergyKind.L2"/>.</summary>
     public EnergyKind Energy { get => energy; init => energy = Guard.Defined(value, nameof(Energy)); }

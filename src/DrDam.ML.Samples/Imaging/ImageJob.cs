@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DrDam.ML.Memory;
 using DrDam.ML.Memory.Dynamics;
 using DrDam.ML.Samples.Rendering;
 using DrDam.ML.Transforms;
@@ -39,22 +40,19 @@ internal sealed class ImageJob(ImageJobSettings settings)
             colorsToExtract: channels == 1 ? ImagePixelExtractingEstimator.ColorBits.Red : ImagePixelExtractingEstimator.ColorBits.Rgb,
             scaleImage: scale / 255));
         prepare = corruption.Occlusion is { } occlusion
-            ? prepare.Append(ml.Transforms.AssociativeMemory.Occlude("Pixels", "Corrupted", "Visible", occlusion))
-            : prepare.Append(ml.Transforms.AssociativeMemory.AddNoise("Pixels", "Corrupted", corruption.Noise!));
+            ? prepare.Append(ml.Transforms.AssociativeMemory.Occlude("Corrupted", "Visible", "Pixels", occlusion))
+            : prepare.Append(ml.Transforms.AssociativeMemory.AddNoise("Corrupted", "Pixels", corruption.Noise!));
         var columns = corruption.Occlusion is null ? new[] { "Pixels", "Corrupted" } : ["Pixels", "Corrupted", "Visible"];
         var prepared = ml.Data.Cache(prepare.Fit(images).Transform(images), columns);
 
         var retrieval = new RetrievalOptions { StepSize = s.Step, MaxSteps = s.Steps, Tolerance = s.Tolerance, RecordEnergyTrace = true };
         var results = new Dictionary<string, (float[][] States, double[][] Trace, int[] Steps)>();
-        foreach (var (name, representation) in Representations())
+        foreach (var (name, memory) in Memories())
         {
-            var store = ml.Transforms.AssociativeMemory.Store("Pixels", new MemoryStoreOptions
-            {
-                Representation = representation, Beta = s.Beta, FeatureCount = s.Features, Basis = s.Basis,
-                Seed = (ulong)s.Seed, ProjectionStorage = s.Omega, BatchSize = Math.Min(n, 64),
-            }).Fit(prepared);
-            var retrieve = store.WithRetrieval("Corrupted", corruption.Occlusion is null ? null : "Visible", name, retrieval).WithProgress(progressFor(name));
-            results[name] = Read(retrieve.Transform(prepared), name);
+            // Stores the clean pixels and restores the corrupted ones (visible pixels clamped) in one estimator.
+            var store = ml.Transforms.AssociativeMemory.Store(name, "Pixels", "Corrupted", corruption.Occlusion is null ? null : "Visible",
+                new MemoryStoreOptions { Memory = memory, Retrieval = retrieval, BatchSize = Math.Min(n, 64) }).Fit(prepared);
+            results[name] = Read(store.WithProgress(progressFor(name)).Transform(prepared), name);
         }
 
         var original = Vectors(prepared, "Pixels");
@@ -96,12 +94,13 @@ internal sealed class ImageJob(ImageJobSettings settings)
         };
     }
 
-    private IEnumerable<(string Name, MemoryRepresentation Representation)> Representations()
+    private IEnumerable<(string Name, AssociativeMemoryOptions Memory)> Memories()
     {
-        if (settings.UsesMatrix)
-            yield return ("MrDAM", MemoryRepresentation.Matrix);
-        if (settings.UsesDistributed)
-            yield return ("DrDAM", MemoryRepresentation.Distributed);
+        var s = settings;
+        if (s.UsesMatrix)
+            yield return ("MrDAM", new MemoryMatrixOptions { Beta = s.Beta });
+        if (s.UsesDistributed)
+            yield return ("DrDAM", new DistributedMemoryOptions { Beta = s.Beta, FeatureCount = s.Features, Basis = s.Basis, Seed = (ulong)s.Seed, ProjectionStorage = s.Omega });
     }
 
     // One pass over the retrieval: each row's descent runs once for all three columns.

@@ -1,12 +1,12 @@
 using DrDam.ML.Memory.Dynamics;
 using DrDam.ML.Transforms.Plumbing;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 
 namespace DrDam.ML.Transforms;
 
 /// <summary>
 /// The associative-memory stages of a <see cref="TransformsCatalog"/>: <c>mlContext.Transforms.AssociativeMemory</c>.
+/// As in ML.NET, every method takes the output column first and the input column after it.
 /// </summary>
 public sealed class AssociativeMemoryCatalog
 {
@@ -16,43 +16,55 @@ public sealed class AssociativeMemoryCatalog
     public TransformsCatalog Transforms { get; }
 
     /// <summary>
-    /// An estimator that stores the rows of <paramref name="columnName"/> (a known-size float vector) in a
-    /// memory; the fitted store retrieves from that column (denoising) into "&lt;column&gt;Retrieved" by default.
+    /// Stores the rows of <paramref name="inputColumnName"/> (a known-size float vector; default: <paramref name="outputColumnName"/>)
+    /// in a memory. The fitted store retrieves from that column (denoising) into <paramref name="outputColumnName"/>.
     /// </summary>
-    public AssociativeMemoryEstimator Store(string columnName, MemoryStoreOptions? options = null)
-        => new(columnName, options ?? new MemoryStoreOptions());
+    public AssociativeMemoryEstimator Store(string outputColumnName, string? inputColumnName = null, MemoryStoreOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
+        var input = inputColumnName ?? outputColumnName;
+        return new(new RetrievalColumns(input, null, outputColumnName), input, options ?? new MemoryStoreOptions());
+    }
 
     /// <summary>
-    /// A retrieval transformer over a fitted store: <paramref name="queryColumn"/> descends the store's
-    /// energy with the coordinates marked in <paramref name="maskColumn"/> clamped (none: denoising).
-    /// No refit: the memory is shared.
+    /// Stores the rows of <paramref name="inputColumnName"/>, and retrieves from another column, <paramref name="queryColumnName"/>,
+    /// with the coordinates marked in <paramref name="maskColumnName"/> clamped: fit on clean rows, restore occluded ones, in one estimator.
     /// </summary>
-    public AssociativeMemoryTransformer Retrieve(AssociativeMemoryTransformer store, string queryColumn, string? maskColumn = null,
-        string? outputColumn = null, RetrievalOptions? options = null, int? batchSize = null)
+    public AssociativeMemoryEstimator Store(string outputColumnName, string inputColumnName, string queryColumnName, string? maskColumnName, MemoryStoreOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(inputColumnName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(queryColumnName);
+        return new(new RetrievalColumns(queryColumnName, maskColumnName, outputColumnName), inputColumnName, options ?? new MemoryStoreOptions());
+    }
+
+    /// <summary>
+    /// Retrieval from an already fitted <paramref name="store"/>, as an estimator that chains with <c>Append</c>:
+    /// <paramref name="inputColumnName"/> descends the store's energy with the coordinates marked in
+    /// <paramref name="maskColumnName"/> clamped (none: denoising). No refit: the memory is shared, and saved once.
+    /// </summary>
+    public IEstimator<AssociativeMemoryTransformer> Retrieve(string outputColumnName, string inputColumnName, AssociativeMemoryTransformer store,
+        string? maskColumnName = null, RetrievalOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(store);
-        return store.WithRetrieval(queryColumn, maskColumn, outputColumn, options, batchSize);
+        var transformer = store.WithRetrieval(outputColumnName, inputColumnName, maskColumnName, options);
+        return new StatelessEstimator<AssociativeMemoryTransformer>(transformer, transformer.GetOutputShape);
     }
 
-    /// <summary>The store fitted at the end of a pipeline (e.g. <c>pipeline.Fit(data)</c>), retrieving as <see cref="Retrieve(AssociativeMemoryTransformer, string, string?, string?, RetrievalOptions?, int?)"/>.</summary>
-    public AssociativeMemoryTransformer Retrieve(TransformerChain<AssociativeMemoryTransformer> model, string queryColumn, string? maskColumn = null,
-        string? outputColumn = null, RetrievalOptions? options = null, int? batchSize = null)
+    /// <summary>
+    /// Hides part of <paramref name="inputColumnName"/> (default: <paramref name="outputColumnName"/>), writing the occluded
+    /// vector to <paramref name="outputColumnName"/> and its visibility mask (true = visible) to <paramref name="maskColumnName"/>.
+    /// </summary>
+    public IEstimator<OcclusionTransformer> Occlude(string outputColumnName, string maskColumnName, string? inputColumnName = null, OcclusionOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        return Retrieve(model.LastTransformer, queryColumn, maskColumn, outputColumn, options, batchSize);
-    }
-
-    /// <summary>Hides part of <paramref name="inputColumn"/>, writing the occluded vector and its visibility mask (true = visible).</summary>
-    public IEstimator<OcclusionTransformer> Occlude(string inputColumn, string outputColumn, string maskColumn, OcclusionOptions? options = null)
-    {
-        var transformer = new OcclusionTransformer(inputColumn, outputColumn, maskColumn, options ?? new OcclusionOptions());
+        var transformer = new OcclusionTransformer(inputColumnName ?? outputColumnName, outputColumnName, maskColumnName, options ?? new OcclusionOptions());
         return new StatelessEstimator<OcclusionTransformer>(transformer, transformer.GetOutputSchema);
     }
 
-    /// <summary>Adds seeded noise to <paramref name="inputColumn"/>, writing <paramref name="outputColumn"/>.</summary>
-    public IEstimator<NoiseTransformer> AddNoise(string inputColumn, string outputColumn, NoiseOptions? options = null)
+    /// <summary>Adds seeded noise to <paramref name="inputColumnName"/> (default: <paramref name="outputColumnName"/>), writing <paramref name="outputColumnName"/>.</summary>
+    public IEstimator<NoiseTransformer> AddNoise(string outputColumnName, string? inputColumnName = null, NoiseOptions? options = null)
     {
-        var transformer = new NoiseTransformer(inputColumn, outputColumn, options ?? new NoiseOptions());
+        var transformer = new NoiseTransformer(inputColumnName ?? outputColumnName, outputColumnName, options ?? new NoiseOptions());
         return new StatelessEstimator<NoiseTransformer>(transformer, transformer.GetOutputSchema);
     }
 }

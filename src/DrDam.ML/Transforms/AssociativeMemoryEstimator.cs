@@ -1,69 +1,81 @@
+using DrDam.ML.Memory;
+using DrDam.ML.Memory.Dynamics;
 using DrDam.ML.Transforms.Plumbing;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 
 namespace DrDam.ML.Transforms;
 
 /// <summary>
 /// Fits a memory store by streaming one float-vector column once: a Matrix store keeps the rows
-/// (and labels); a Distributed store only accumulates T, in O(Y + D) memory with on-demand Ω.
-/// Created by <c>mlContext.Transforms.AssociativeMemory.Store(...)</c>.
+/// (and labels); a Distributed store only accumulates T, in O(Y + D) memory with on-demand Ω. The fitted
+/// store retrieves from <see cref="RetrievalColumns.Query"/> (by default the stored column itself),
+/// clamping the coordinates its mask marks as known. Created by <c>mlContext.Transforms.AssociativeMemory.Store(...)</c>.
 /// </summary>
 public sealed class AssociativeMemoryEstimator : IEstimator<AssociativeMemoryTransformer>
 {
-    internal AssociativeMemoryEstimator(string columnName, MemoryStoreOptions options)
+    internal AssociativeMemoryEstimator(RetrievalColumns columns, string inputColumnName, MemoryStoreOptions options)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(columnName);
+        ArgumentNullException.ThrowIfNull(columns);
+        ArgumentException.ThrowIfNullOrWhiteSpace(inputColumnName);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        ColumnName = columnName;
-        Options = options;
+        options.ValidateCombination();
+        (Columns, InputColumnName, Options) = (columns, inputColumnName, options);
     }
 
-    /// <summary>The column whose rows are stored (and, by default, retrieved from).</summary>
-    public string ColumnName { get; }
+    /// <summary>The column whose rows are stored.</summary>
+    public string InputColumnName { get; }
+
+    /// <summary>The columns the fitted store reads (query, mask) and writes.</summary>
+    public RetrievalColumns Columns { get; }
 
     /// <summary>The store's settings.</summary>
     public MemoryStoreOptions Options { get; }
-
-    private RetrievalColumns Columns => new(ColumnName, null, Options.OutputColumnName ?? ColumnName + "Retrieved");
 
     /// <inheritdoc/>
     public AssociativeMemoryTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var dimension = SchemaCheck.FloatVector(SchemaCheck.Find(input.Schema, ColumnName, "Store"), "Store");
-        var memory = Options.CreateMemory(dimension);
+        var dimension = SchemaCheck.FloatVector(SchemaCheck.Find(input.Schema, InputColumnName, "Store"), "Store");
+        var beta = Options.Memory.IsBetaSet ? Options.Memory.Beta : ChooseBeta(input, dimension);
+        var memory = Options.CreateMemory(dimension, beta);
         var labels = Options.LabelColumnName is null ? null : new List<string>();
-        MemoryStoreFit.Stream(input, ColumnName, Options.LabelColumnName, memory, labels);
+        MemoryStoreFit.Stream(input, InputColumnName, Options.LabelColumnName, memory, labels);
         if (memory.Count == 0)
-            throw new ArgumentException($"Column '{ColumnName}' has no rows to store: the memory would be empty.", nameof(input));
-        return new AssociativeMemoryTransformer(new StoredMemory(memory, labels), Columns, Options.Retrieval, Options.BatchSize, ColumnName, Options.LabelColumnName);
+            throw Empty(nameof(input));
+        return new AssociativeMemoryTransformer(new StoredMemory(memory, labels), Columns, Options.Retrieval, Options.BatchSize, InputColumnName, Options.LabelColumnName);
     }
 
     /// <inheritdoc/>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        SchemaCheck.FloatVectorShape(SchemaCheck.FindShape(inputSchema, ColumnName, "Store"), "Store");
-        var columns = Columns;
-        var added = new List<SchemaShape.Column>
+        SchemaCheck.FloatVectorShape(SchemaCheck.FindShape(inputSchema, InputColumnName, "Store"), "Store");
+        if (Columns.Query != InputColumnName)
+            SchemaCheck.FloatVectorShape(SchemaCheck.FindShape(inputSchema, Columns.Query, "Query"), "Query");
+        if (Columns.Mask is { } mask)
+            SchemaCheck.FindShape(inputSchema, mask, "Mask");
+        if (Options.LabelColumnName is { } label)
+            SchemaCheck.FindShape(inputSchema, label, "Label");
+        var trace = Options.Retrieval.RecordEnergyTrace ? Options.Retrieval.MaxSteps + 1 : (int?)null;
+        return SchemaCheck.With(inputSchema, Columns.Outputs(0, !Options.IsDistributed, Options.LabelColumnName is not null, trace).Select(SchemaCheck.Shape));
+    }
+
+    private ArgumentException Empty(string parameter) => new($"Column '{InputColumnName}' has no rows to store: the memory would be empty.", parameter);
+
+    // A seeded sample of the rows, read in one pass before the fit (a DrDAM memory needs β before its first pattern).
+    private double ChooseBeta(IDataView input, int dimension)
+    {
+        var seed = Options.Memory is DistributedMemoryOptions d ? d.Seed : 0;
+        var (sample, rows) = MemoryStoreFit.Sample(input, InputColumnName, dimension, AutomaticBeta.SampleSize, seed);
+        if (rows == 0)
+            throw Empty(nameof(input));
+        try
         {
-            SchemaCheck.Vector(columns.Output, NumberDataViewType.Single),
-            SchemaCheck.Scalar(columns.Energy, NumberDataViewType.Double),
-            SchemaCheck.Scalar(columns.Steps, NumberDataViewType.Int32),
-            SchemaCheck.Scalar(columns.Converged, BooleanDataViewType.Instance),
-        };
-        if (Options.Representation == MemoryRepresentation.Matrix)
-        {
-            added.Add(SchemaCheck.Scalar(columns.MemoryIndex, NumberDataViewType.Int32));
-            added.Add(SchemaCheck.Scalar(columns.MemoryWeight, NumberDataViewType.Single));
-            if (Options.LabelColumnName is { } label)
-            {
-                SchemaCheck.FindShape(inputSchema, label, "Label");
-                added.Add(SchemaCheck.Scalar(columns.MemoryLabel, TextDataViewType.Instance));
-            }
+            return AutomaticBeta.FromPatterns(sample.AsSpan(0, rows * dimension), rows, dimension, seed);
         }
-        return SchemaCheck.With(inputSchema, added);
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"Column '{InputColumnName}': {e.Message}", nameof(input), e);
+        }
     }
 }

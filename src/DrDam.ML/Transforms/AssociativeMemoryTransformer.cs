@@ -26,8 +26,6 @@ public sealed class AssociativeMemoryTransformer : RowBatchTransformer
 {
     internal const string LoaderSignature = "DrDamMemoryTransformer";
     private const string ModelSignature = "DRDAMMEM";
-    private const string MemoryEntry = "Memory.bin";
-    private const string LabelsEntry = "Labels.bin";
 
     internal AssociativeMemoryTransformer(StoredMemory store, RetrievalColumns columns, RetrievalOptions retrieval, int batchSize, string storeColumn, string? labelColumn,
         IProgress<int>? progress = null, IComputeBackend? backend = null)
@@ -80,14 +78,25 @@ public sealed class AssociativeMemoryTransformer : RowBatchTransformer
 
     /// <summary>
     /// The same memory retrieving with other columns or settings, without refitting: e.g. a mask
-    /// column for inpainting, or more steps.
+    /// column for inpainting, or more steps. Output column first, as in ML.NET.
     /// </summary>
-    public AssociativeMemoryTransformer WithRetrieval(string queryColumn, string? maskColumn = null, string? outputColumn = null,
+    public AssociativeMemoryTransformer WithRetrieval(string outputColumnName, string inputColumnName, string? maskColumnName = null,
         RetrievalOptions? options = null, int? batchSize = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(queryColumn);
-        return new(Store, new RetrievalColumns(queryColumn, maskColumn, outputColumn ?? Columns.Output), options ?? Retrieval,
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(inputColumnName);
+        return new(Store, new RetrievalColumns(inputColumnName, maskColumnName, outputColumnName), options ?? Retrieval,
             batchSize ?? BatchSize, StoreColumn, LabelColumn, Progress, Backend);
+    }
+
+    /// <summary>The columns this transformer adds, as an estimator's SchemaShape (checks the query and mask columns exist).</summary>
+    internal SchemaShape GetOutputShape(SchemaShape inputSchema)
+    {
+        SchemaCheck.FloatVectorShape(SchemaCheck.FindShape(inputSchema, Columns.Query, "Query"), "Query");
+        if (Columns.Mask is { } mask)
+            SchemaCheck.FindShape(inputSchema, mask, "Mask");
+        var trace = Retrieval.RecordEnergyTrace ? Retrieval.MaxSteps + 1 : (int?)null;
+        return SchemaCheck.With(inputSchema, Columns.Outputs(Store.Memory.Dimension, Store.Memory is MemoryMatrix, Store.Labels is not null, trace).Select(SchemaCheck.Shape));
     }
 
     /// <summary>A new store holding this one's patterns plus the rows of <paramref name="data"/> (same store and label columns).</summary>
@@ -157,16 +166,7 @@ public sealed class AssociativeMemoryTransformer : RowBatchTransformer
         ctx.Writer.Write(Retrieval.Tolerance);
         ctx.Writer.Write(Retrieval.RecordEnergyTrace);
         ctx.Writer.Write(BatchSize);
-        ctx.SaveBinaryStream(MemoryEntry, writer => MemorySerializer.Write(writer.BaseStream, Store.Memory));
-        if (Store.Labels is { } labels)
-        {
-            ctx.SaveBinaryStream(LabelsEntry, writer =>
-            {
-                writer.Write(labels.Count);
-                foreach (var label in labels)
-                    writer.Write(label);
-            });
-        }
+        SharedStoreEntry.Save(ctx, Store);
     }
 
     // Called by ML.NET's loader (the LoadableClass registration above).
@@ -178,19 +178,7 @@ public sealed class AssociativeMemoryTransformer : RowBatchTransformer
         var labelColumn = ctx.LoadStringOrNull();
         var retrieval = new RetrievalOptions { StepSize = ctx.Reader.ReadDouble(), MaxSteps = ctx.Reader.ReadInt32(), Tolerance = ctx.Reader.ReadDouble(), RecordEnergyTrace = ctx.Reader.ReadBoolean() };
         var batchSize = ctx.Reader.ReadInt32();
-        IAssociativeMemory? memory = null;
-        if (!ctx.TryLoadBinaryStream(MemoryEntry, reader => memory = MemorySerializer.Read(reader.BaseStream)))
-            throw new InvalidDataException($"The model has no {MemoryEntry} entry for its associative memory: the file is incomplete.");
-        List<string>? labels = null;
-        ctx.TryLoadBinaryStream(LabelsEntry, reader =>
-        {
-            var count = reader.ReadInt32();
-            if (count != memory!.Count)
-                throw new InvalidDataException($"{LabelsEntry} holds {count} labels for {memory.Count} patterns.");
-            labels = new List<string>(count);
-            for (var i = 0; i < count; i++)
-                labels.Add(reader.ReadString());
-        });
-        return new(new StoredMemory(memory!, labels), columns, retrieval, batchSize, storeColumn, labelColumn);
+        var store = SharedStoreEntry.Load(ctx, expectLabels: labelColumn is not null);
+        return new(store, columns, retrieval, batchSize, storeColumn, labelColumn);
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.ML.Data;
+
 namespace DrDam.ML.Transforms;
 
 /// <summary>
@@ -33,4 +35,29 @@ public sealed record RetrievalColumns(string Query, string? Mask, string Output)
 
     /// <summary>Name of the dominant memory's label column (Matrix stores with labels).</summary>
     public string MemoryLabel => Output + "MemoryLabel";
+
+    /// <summary>
+    /// The one list of what a retrieval writes, in column order: the fitted mapping builds its schema from it
+    /// and the estimators their SchemaShape (with <paramref name="dimension"/> 0 before the memory exists).
+    /// </summary>
+    internal (string Name, DataViewType Type)[] Outputs(int dimension, bool matrix, bool labels, int? traceLength)
+    {
+        var list = new List<(string, DataViewType)>
+        {
+            (Output, new VectorDataViewType(NumberDataViewType.Single, dimension)),
+            (Energy, NumberDataViewType.Double),
+            (Steps, NumberDataViewType.Int32),
+            (Converged, BooleanDataViewType.Instance),
+        };
+        if (traceLength is { } length)
+            list.Add((EnergyTrace, new VectorDataViewType(NumberDataViewType.Double, length)));
+        if (matrix)
+        {
+            list.Add((MemoryIndex, NumberDataViewType.Int32));
+            list.Add((MemoryWeight, NumberDataViewType.Single));
+            if (labels)
+                list.Add((MemoryLabel, TextDataViewType.Instance));
+        }
+        return [.. list];
+    }
 }

@@ -34,20 +34,20 @@ public class AssociativeMemoryTransformerTests
     /// falls into the wrong memory, MSE 0.062–0.068.)
     /// </summary>
     [Theory]
-    [InlineData(MemoryRepresentation.Matrix)]
-    [InlineData(MemoryRepresentation.Distributed)]
-    public void IrisHiddenFeaturesAreRestored(MemoryRepresentation representation)
+    [InlineData(false)]
+    [InlineData(true)]
+    public void IrisHiddenFeaturesAreRestored(bool distributed)
     {
         var ml = new MLContext(seed: 1);
         var (train, test) = Iris.Load(ml);
         var features = Iris.Features01(ml).Fit(train);
-        var store = ml.Transforms.AssociativeMemory.Store("Features", new MemoryStoreOptions
+        var store = ml.Transforms.AssociativeMemory.Store("FeaturesRetrieved", "Features", new MemoryStoreOptions
         {
-            Representation = representation, Beta = 20, FeatureCount = 8000, Seed = 3,
-            LabelColumnName = representation == MemoryRepresentation.Matrix ? "Label" : null,
+            Memory = distributed ? new DistributedMemoryOptions { Beta = 20, FeatureCount = 8000, Seed = 3 } : new MemoryMatrixOptions { Beta = 20 },
+            LabelColumnName = distributed ? null : "Label",
         }).Fit(features.Transform(train));
-        var occlude = ml.Transforms.AssociativeMemory.Occlude("Features", "Occluded", "Visible", new OcclusionOptions { Kind = OcclusionKind.Random, Fraction = 0.3, Seed = 5, FillValue = 0.5f });
-        var retrieve = ml.Transforms.AssociativeMemory.Retrieve(store, "Occluded", "Visible", "Restored", new RetrievalOptions { StepSize = 0.1, MaxSteps = 500 });
+        var occlude = ml.Transforms.AssociativeMemory.Occlude("Occluded", "Visible", "Features", new OcclusionOptions { Kind = OcclusionKind.Random, Fraction = 0.3, Seed = 5, FillValue = 0.5f });
+        var retrieve = store.WithRetrieval("Restored", "Occluded", "Visible", new RetrievalOptions { StepSize = 0.1, MaxSteps = 500 });
         var queries = features.Transform(test);
         var result = retrieve.Transform(occlude.Fit(queries).Transform(queries));
 
@@ -65,7 +65,7 @@ public class AssociativeMemoryTransformerTests
             for (var i = 0; i < 4; i++)
                 if (visible[r][i])
                     Assert.Equal(truth[r][i], restored[r][i]);
-        if (representation == MemoryRepresentation.Matrix)
+        if (!distributed)
         {
             var labels = Columns.Values<ReadOnlyMemory<char>>(result, "RestoredMemoryLabel").Select(m => m.ToString()).ToArray();
             var actual = Columns.Values<ReadOnlyMemory<char>>(result, "Label").Select(m => m.ToString()).ToArray();
@@ -79,7 +79,7 @@ public class AssociativeMemoryTransformerTests
     {
         var ml = new MLContext(seed: 1);
         var (train, test) = Iris.Load(ml);
-        var model = Iris.Features01(ml).Append(ml.Transforms.AssociativeMemory.Store("Features", new MemoryStoreOptions { Beta = 20, BatchSize = 7 })).Fit(train);
+        var model = Iris.Features01(ml).Append(ml.Transforms.AssociativeMemory.Store("FeaturesRetrieved", "Features", new MemoryStoreOptions { Memory = new MemoryMatrixOptions { Beta = 20 }, BatchSize = 7 })).Fit(train);
         var batch = Columns.Vectors(model.Transform(test), "FeaturesRetrieved");
         var engine = ml.Model.CreatePredictionEngine<Iris.Row, Retrieved>(model);
         var rows = ml.Data.CreateEnumerable<Iris.Row>(test, reuseRowObject: false).ToList();
@@ -92,8 +92,8 @@ public class AssociativeMemoryTransformerTests
     {
         var ml = new MLContext(seed: 1);
         var (train, test) = Iris.Load(ml);
-        var model = Iris.Features01(ml).Append(ml.Transforms.AssociativeMemory.Store("Features", new MemoryStoreOptions
-            { Representation = MemoryRepresentation.Distributed, Beta = 20, FeatureCount = 2000, BatchSize = 4 })).Fit(train);
+        var model = Iris.Features01(ml).Append(ml.Transforms.AssociativeMemory.Store("FeaturesRetrieved", "Features", new MemoryStoreOptions
+            { Memory = new DistributedMemoryOptions { Beta = 20, FeatureCount = 2000 }, BatchSize = 4 })).Fit(train);
         var rows = ml.Data.CreateEnumerable<Iris.Row>(test, reuseRowObject: false).ToList();
         var serial = Columns.Vectors(model.Transform(test), "FeaturesRetrieved");
         var fromEngines = new float[8][][];
@@ -117,9 +117,9 @@ public class AssociativeMemoryTransformerTests
         var ml = new MLContext(seed: 1);
         var (train, test) = Iris.Load(ml);
         var features = Iris.Features01(ml).Fit(train);
-        var store = ml.Transforms.AssociativeMemory.Store("Features", new MemoryStoreOptions { Beta = 20 }).Fit(features.Transform(train));
+        var store = ml.Transforms.AssociativeMemory.Store("FeaturesRetrieved", "Features", new MemoryStoreOptions { Memory = new MemoryMatrixOptions { Beta = 20 } }).Fit(features.Transform(train));
         var queries = features.Transform(test);
-        var three = store.WithRetrieval("Features", options: new RetrievalOptions { MaxSteps = 3, Tolerance = 0 });
+        var three = store.WithRetrieval("FeaturesRetrieved", "Features", options: new RetrievalOptions { MaxSteps = 3, Tolerance = 0 });
         Assert.All(Columns.Values<int>(three.Transform(queries), "FeaturesRetrievedSteps"), s => Assert.Equal(3, s));
         Assert.Same(store.Store, three.Store);
         Assert.All(Columns.Values<int>(store.Transform(queries), "FeaturesRetrievedSteps"), s => Assert.NotEqual(3, s));
@@ -132,8 +132,8 @@ public class AssociativeMemoryTransformerTests
         var (train, test) = Iris.Load(ml);
         var features = Iris.Features01(ml).Fit(train);
         var steps = new List<int>();
-        var store = ml.Transforms.AssociativeMemory.Store("Features", new MemoryStoreOptions
-            { Beta = 20, Retrieval = new RetrievalOptions { StepSize = 0.05, MaxSteps = 30, RecordEnergyTrace = true } })
+        var store = ml.Transforms.AssociativeMemory.Store("FeaturesRetrieved", "Features", new MemoryStoreOptions
+            { Memory = new MemoryMatrixOptions { Beta = 20 }, Retrieval = new RetrievalOptions { StepSize = 0.05, MaxSteps = 30, RecordEnergyTrace = true } })
             .Fit(features.Transform(train))
             .WithProgress(new SynchronousProgress(steps.Add));
         var result = store.Transform(features.Transform(test));
@@ -152,18 +152,19 @@ public class AssociativeMemoryTransformerTests
     }
 
     [Theory]
-    [InlineData(MemoryRepresentation.Matrix)]
-    [InlineData(MemoryRepresentation.Distributed)]
-    public void ATorchBackendGivesTheManagedOutputsAndCarriesThroughWithRetrieval(MemoryRepresentation representation)
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ATorchBackendGivesTheManagedOutputsAndCarriesThroughWithRetrieval(bool distributed)
     {
         var ml = new MLContext(seed: 1);
         var (train, test) = Iris.Load(ml);
         var features = Iris.Features01(ml).Fit(train);
-        var store = ml.Transforms.AssociativeMemory.Store("Features", new MemoryStoreOptions { Beta = 20, Representation = representation, FeatureCount = 2000 })
+        var store = ml.Transforms.AssociativeMemory.Store("FeaturesRetrieved", "Features", new MemoryStoreOptions
+            { Memory = distributed ? new DistributedMemoryOptions { Beta = 20, FeatureCount = 2000 } : new MemoryMatrixOptions { Beta = 20 } })
             .Fit(features.Transform(train));
         Assert.Same(DrDam.ML.Compute.ManagedBackend.Instance, store.Backend);
         var torch = store.WithBackend(new DrDam.ML.Compute.Torch.TorchBackend(DrDam.ML.Compute.ComputeDevice.Cpu));
-        Assert.Equal("torch", torch.WithRetrieval("Features").WithProgress(null).Backend.Name);
+        Assert.Equal("torch", torch.WithRetrieval("FeaturesRetrieved", "Features").WithProgress(null).Backend.Name);
         var queries = features.Transform(test);
         var expected = Columns.Values<double>(store.Transform(queries), "FeaturesRetrievedEnergy");
         var actual = Columns.Values<double>(torch.Transform(queries), "FeaturesRetrievedEnergy");
@@ -185,9 +186,10 @@ public class AssociativeMemoryTransformerTests
         var data = Iris.Features01(ml).Fit(train).Transform(train);
         var first = ml.Data.TakeRows(data, 60);
         var rest = ml.Data.SkipRows(data, 60);
-        foreach (var representation in new[] { MemoryRepresentation.Matrix, MemoryRepresentation.Distributed })
+        // Shards must share β: an automatic β would be chosen from each shard's own rows.
+        foreach (var memory in new AssociativeMemoryOptions[] { new MemoryMatrixOptions { Beta = 30 }, new DistributedMemoryOptions { Beta = 30, FeatureCount = 500, Seed = 9 } })
         {
-            var estimator = ml.Transforms.AssociativeMemory.Store("Features", new MemoryStoreOptions { Representation = representation, FeatureCount = 500, Seed = 9 });
+            var estimator = ml.Transforms.AssociativeMemory.Store("FeaturesRetrieved", "Features", new MemoryStoreOptions { Memory = memory });
             var whole = estimator.Fit(data);
             var merged = estimator.Fit(first).Merge(estimator.Fit(rest));
             var grown = estimator.Fit(first).AddRows(rest);
@@ -202,10 +204,10 @@ public class AssociativeMemoryTransformerTests
                         Assert.Equal(expected[r][i], actual[r][i], 1e-5);
             }
         }
-        var matrix = ml.Transforms.AssociativeMemory.Store("Features").Fit(data);
-        var distributed = ml.Transforms.AssociativeMemory.Store("Features", new MemoryStoreOptions { Representation = MemoryRepresentation.Distributed, FeatureCount = 100 }).Fit(data);
+        var matrix = ml.Transforms.AssociativeMemory.Store("FeaturesRetrieved", "Features").Fit(data);
+        var distributed = ml.Transforms.AssociativeMemory.Store("FeaturesRetrieved", "Features", new MemoryStoreOptions { Memory = new DistributedMemoryOptions { FeatureCount = 100 } }).Fit(data);
         Assert.Throws<ArgumentException>(() => matrix.Merge(distributed));
-        var otherSeed = ml.Transforms.AssociativeMemory.Store("Features", new MemoryStoreOptions { Representation = MemoryRepresentation.Distributed, FeatureCount = 100, Seed = 1 }).Fit(data);
+        var otherSeed = ml.Transforms.AssociativeMemory.Store("FeaturesRetrieved", "Features", new MemoryStoreOptions { Memory = new DistributedMemoryOptions { FeatureCount = 100, Seed = 1 } }).Fit(data);
         Assert.Contains("Seed", Assert.Throws<ArgumentException>(() => distributed.Merge(otherSeed)).Message);
     }
 
@@ -215,8 +217,8 @@ public class AssociativeMemoryTransformerTests
         var ml = new MLContext(seed: 1);
         var (train, _) = Iris.Load(ml);
         var data = Iris.Features01(ml).Fit(train).Transform(train);
-        var store = ml.Transforms.AssociativeMemory.Store("Features", new MemoryStoreOptions
-            { Representation = MemoryRepresentation.Distributed, FeatureCount = 300, ProjectionStorage = ProjectionStorage.OnDemand }).Fit(data);
+        var store = ml.Transforms.AssociativeMemory.Store("FeaturesRetrieved", "Features", new MemoryStoreOptions
+            { Memory = new DistributedMemoryOptions { FeatureCount = 300, ProjectionStorage = ProjectionStorage.OnDemand } }).Fit(data);
         var memory = Assert.IsType<DistributedMemory>(store.Store.Memory);
         Assert.Equal(120, memory.Count);
         Assert.Equal(600, memory.Memory.Length);

@@ -19,7 +19,7 @@ public class EvaluationTransformTests
     {
         var ml = new MLContext();
         var data = Images(ml, rows);
-        var result = ml.Transforms.AssociativeMemory.Occlude("Pixels", "Occluded", "Visible", options).Fit(data).Transform(data);
+        var result = ml.Transforms.AssociativeMemory.Occlude("Occluded", "Visible", "Pixels", options).Fit(data).Transform(data);
         return (Columns.Vectors(result, "Occluded"), Columns.Masks(result, "Visible"));
     }
 
@@ -65,7 +65,7 @@ public class EvaluationTransformTests
     {
         var ml = new MLContext();
         var data = Images(ml);
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.AssociativeMemory.Occlude("Pixels", "O", "M", new OcclusionOptions { Height = 5, Width = 3, Channels = 2 }).Fit(data));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.AssociativeMemory.Occlude("O", "M", "Pixels", new OcclusionOptions { Height = 5, Width = 3, Channels = 2 }).Fit(data));
         Assert.Contains("has 24 values, but the image is 5×3×2 = 30", e.Message);
     }
 
@@ -80,8 +80,8 @@ public class EvaluationTransformTests
         var clean = Enumerable.Range(0, n).Select(r => Enumerable.Range(0, d).Select(i => (float)((r + i) % 2)).ToArray()).ToArray();
         var data = ml.Data.LoadFromEnumerable(clean.Select(v => new Wide { Values = v }));
         var options = new NoiseOptions { Kind = kind, Amount = amount, Seed = 3, Clip = false };
-        var noisy = Columns.Vectors(ml.Transforms.AssociativeMemory.AddNoise("Values", "Noisy", options).Fit(data).Transform(data), "Noisy");
-        var again = Columns.Vectors(ml.Transforms.AssociativeMemory.AddNoise("Values", "Noisy", options).Fit(data).Transform(data), "Noisy");
+        var noisy = Columns.Vectors(ml.Transforms.AssociativeMemory.AddNoise("Noisy", "Values", options).Fit(data).Transform(data), "Noisy");
+        var again = Columns.Vectors(ml.Transforms.AssociativeMemory.AddNoise("Noisy", "Values", options).Fit(data).Transform(data), "Noisy");
         Assert.Equal(noisy, again);
         var differences = clean.Zip(noisy).SelectMany(p => p.First.Zip(p.Second, (a, b) => (double)b - a)).ToArray();
         switch (kind)

@@ -1,3 +1,4 @@
+using DrDam.ML.Memory;
 using DrDam.ML.Memory.Dynamics;
 using DrDam.ML.Transforms;
 using Microsoft.ML;
@@ -33,12 +34,14 @@ public sealed class ImagePipelineTests : IDisposable
         var pixels = ml.Transforms.LoadImages("Image", imageFolder: null, inputColumnName: "Path")
             .Append(ml.Transforms.ResizeImages("Image", Size, Size))
             .Append(ml.Transforms.ExtractPixels("Pixels", "Image", scaleImage: scale / 255))
-            .Append(ml.Transforms.AssociativeMemory.Occlude("Pixels", "Occluded", "Visible",
+            .Append(ml.Transforms.AssociativeMemory.Occlude("Occluded", "Visible", "Pixels",
                 new OcclusionOptions { Kind = OcclusionKind.Bottom, Fraction = 0.5, Height = Size, Width = Size, Channels = 3 }));
-        var store = pixels.Append(ml.Transforms.AssociativeMemory.Store("Pixels", new MemoryStoreOptions
-            { Representation = MemoryRepresentation.Distributed, Beta = 60, FeatureCount = 20_000, Seed = 5 })).Fit(files);
-        var model = store.Append(ml.Transforms.AssociativeMemory.Retrieve(store, "Occluded", "Visible", "Restored",
-            new RetrievalOptions { StepSize = 0.1, MaxSteps = 300 }));
+        // One estimator chain: the store fits on the clean pixels and restores the occluded ones.
+        var model = pixels.Append(ml.Transforms.AssociativeMemory.Store("Restored", "Pixels", "Occluded", "Visible", new MemoryStoreOptions
+        {
+            Memory = new DistributedMemoryOptions { Beta = 60, FeatureCount = 20_000, Seed = 5 },
+            Retrieval = new RetrievalOptions { StepSize = 0.1, MaxSteps = 300 },
+        })).Fit(files);
         var result = model.Transform(files);
 
         var truth = Columns.Vectors(result, "Pixels");

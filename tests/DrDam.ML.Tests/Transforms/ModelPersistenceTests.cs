@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using DrDam.ML.Memory;
 using DrDam.ML.Memory.Dynamics;
 using DrDam.ML.Memory.Features;
 using DrDam.ML.Transforms;
@@ -14,17 +15,17 @@ public sealed class ModelPersistenceTests : IDisposable
 
     private static IEstimator<ITransformer> Pipeline(MLContext ml, MemoryStoreOptions options)
         => Iris.Features01(ml)
-            .Append(ml.Transforms.AssociativeMemory.Occlude("Features", "Occluded", "Visible", new OcclusionOptions { Kind = OcclusionKind.Random, Fraction = 0.3, Seed = 4, FillValue = 0.5f }))
-            .Append(ml.Transforms.AssociativeMemory.AddNoise("Features", "Noisy", new NoiseOptions { Amount = 0.05, Seed = 2 }))
-            .Append(ml.Transforms.AssociativeMemory.Store("Features", options))
+            .Append(ml.Transforms.AssociativeMemory.Occlude("Occluded", "Visible", "Features", new OcclusionOptions { Kind = OcclusionKind.Random, Fraction = 0.3, Seed = 4, FillValue = 0.5f }))
+            .Append(ml.Transforms.AssociativeMemory.AddNoise("Noisy", "Features", new NoiseOptions { Amount = 0.05, Seed = 2 }))
+            .Append(ml.Transforms.AssociativeMemory.Store("FeaturesRetrieved", "Features", options))
             .Append(ml.Transforms.Concatenate("ForClustering", "FeaturesRetrieved", "Noisy"))
             .Append(ml.Clustering.Trainers.KMeans("ForClustering", numberOfClusters: 3));
 
-    public static TheoryData<MemoryRepresentation, ProjectionStorage, bool> Stores => new()
+    public static TheoryData<bool, ProjectionStorage, bool> Stores => new()
     {
-        { MemoryRepresentation.Matrix, ProjectionStorage.Cached, true },
-        { MemoryRepresentation.Distributed, ProjectionStorage.Cached, false },
-        { MemoryRepresentation.Distributed, ProjectionStorage.OnDemand, false },
+        { false, ProjectionStorage.Cached, true },
+        { true, ProjectionStorage.Cached, false },
+        { true, ProjectionStorage.OnDemand, false },
     };
 
     /// <summary>
@@ -33,13 +34,15 @@ public sealed class ModelPersistenceTests : IDisposable
     /// </summary>
     [Theory]
     [MemberData(nameof(Stores))]
-    public void FreshProcessGivesBitIdenticalOutputs(MemoryRepresentation representation, ProjectionStorage storage, bool labels)
+    public void FreshProcessGivesBitIdenticalOutputs(bool distributed, ProjectionStorage storage, bool labels)
     {
         var ml = new MLContext(seed: 1);
         var (train, test) = Iris.Load(ml);
         var options = new MemoryStoreOptions
         {
-            Representation = representation, Beta = 20, FeatureCount = 3000, ProjectionStorage = storage, Seed = 11,
+            Memory = distributed
+                ? new DistributedMemoryOptions { Beta = 20, FeatureCount = 3000, ProjectionStorage = storage, Seed = 11 }
+                : new MemoryMatrixOptions { Beta = 20 },
             LabelColumnName = labels ? "Label" : null, Retrieval = new RetrievalOptions { MaxSteps = 50 },
         };
         var model = Pipeline(ml, options).Fit(train);
@@ -61,9 +64,9 @@ public sealed class ModelPersistenceTests : IDisposable
         var ml = new MLContext(seed: 1);
         var (train, test) = Iris.Load(ml);
         var features = Iris.Features01(ml).Fit(train);
-        var store = ml.Transforms.AssociativeMemory.Store("Features").Fit(features.Transform(train));
-        var retrieve = ml.Transforms.AssociativeMemory.Retrieve(store, "Occluded", "Visible", "Restored", new RetrievalOptions { StepSize = 0.2, MaxSteps = 40, Tolerance = 1e-7 }, batchSize: 5);
-        var queries = ml.Transforms.AssociativeMemory.Occlude("Features", "Occluded", "Visible").Fit(features.Transform(test)).Transform(features.Transform(test));
+        var store = ml.Transforms.AssociativeMemory.Store("FeaturesRetrieved", "Features").Fit(features.Transform(train));
+        var retrieve = store.WithRetrieval("Restored", "Occluded", "Visible", new RetrievalOptions { StepSize = 0.2, MaxSteps = 40, Tolerance = 1e-7 }, batchSize: 5);
+        var queries = ml.Transforms.AssociativeMemory.Occlude("Occluded", "Visible", "Features").Fit(features.Transform(test)).Transform(features.Transform(test));
         var path = Path.Combine(folder, "retrieve.zip");
         ml.Model.Save(retrieve, queries.Schema, path);
         var loaded = Assert.IsType<AssociativeMemoryTransformer>(ml.Model.Load(path, out var schema));
@@ -81,7 +84,7 @@ public sealed class ModelPersistenceTests : IDisposable
         var ml = new MLContext(seed: 1);
         var (train, test) = Iris.Load(ml);
         var features = Iris.Features01(ml).Fit(train);
-        var store = ml.Transforms.AssociativeMemory.Store("Features").Fit(features.Transform(train));
+        var store = ml.Transforms.AssociativeMemory.Store("FeaturesRetrieved", "Features").Fit(features.Transform(train));
         var torch = store.WithBackend(new DrDam.ML.Compute.Torch.TorchBackend(DrDam.ML.Compute.ComputeDevice.Cpu));
         var queries = features.Transform(test);
         var path = Path.Combine(folder, "torch-backed.zip");
@@ -98,7 +101,7 @@ public sealed class ModelPersistenceTests : IDisposable
         var ml = new MLContext(seed: 1);
         var (train, _) = Iris.Load(ml);
         var data = Iris.Features01(ml).Fit(train).Transform(train);
-        var estimator = ml.Transforms.AssociativeMemory.Store("Features", new MemoryStoreOptions { Representation = MemoryRepresentation.Distributed, FeatureCount = 2000 });
+        var estimator = ml.Transforms.AssociativeMemory.Store("FeaturesRetrieved", "Features", new MemoryStoreOptions { Memory = new DistributedMemoryOptions { FeatureCount = 2000 } });
         long MemoryEntrySize(IDataView rows)
         {
             var path = Path.Combine(folder, $"size{rows.GetRowCount()}.zip");
@@ -148,7 +151,7 @@ public sealed class ModelPersistenceTests : IDisposable
         var (train, _) = Iris.Load(ml);
         var data = Iris.Features01(ml).Fit(train).Transform(train);
         var path = Path.Combine(folder, name);
-        ml.Model.Save(ml.Transforms.AssociativeMemory.Store("Features").Fit(data), data.Schema, path);
+        ml.Model.Save(ml.Transforms.AssociativeMemory.Store("FeaturesRetrieved", "Features").Fit(data), data.Schema, path);
         return path;
     }
 

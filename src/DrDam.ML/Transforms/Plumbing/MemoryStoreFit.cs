@@ -25,13 +25,7 @@ internal static class MemoryStoreFit
         while (cursor.MoveNext())
         {
             getter(ref buffer);
-            var row = chunk.AsSpan(rows * d, d);
-            buffer.CopyTo(row);
-            for (var i = 0; i < d; i++)
-            {
-                if (!float.IsFinite(row[i]))
-                    throw new InvalidDataException($"Column '{column}', row {cursor.Position}: coordinate {i} is {row[i]}; a memory stores finite values only.");
-            }
+            CopyFinite(buffer, chunk.AsSpan(rows * d, d), column, cursor.Position);
             labels?.Add(labelGetter!());
             if (++rows == Chunk)
             {
@@ -41,6 +35,38 @@ internal static class MemoryStoreFit
         }
         if (rows > 0)
             Add(memory, chunk, rows);
+    }
+
+    /// <summary>A seeded uniform sample of at most <paramref name="capacity"/> rows (reservoir sampling, one pass).</summary>
+    public static (float[] Rows, int Count) Sample(IDataView data, string column, int dimension, int capacity, ulong seed)
+    {
+        var source = SchemaCheck.Find(data.Schema, column, "Store");
+        using var cursor = data.GetRowCursor([source]);
+        var getter = cursor.GetGetter<VBuffer<float>>(source);
+        var sample = new float[checked(capacity * dimension)];
+        var random = new Random(unchecked((int)seed ^ (int)(seed >> 32)));
+        var buffer = default(VBuffer<float>);
+        long seen = 0;
+        while (cursor.MoveNext())
+        {
+            var slot = seen < capacity ? (int)seen : random.NextInt64(seen + 1) is var r && r < capacity ? (int)r : -1;
+            seen++;
+            if (slot < 0)
+                continue;
+            getter(ref buffer);
+            CopyFinite(buffer, sample.AsSpan(slot * dimension, dimension), column, cursor.Position);
+        }
+        return (sample, (int)Math.Min(seen, capacity));
+    }
+
+    private static void CopyFinite(VBuffer<float> buffer, Span<float> row, string column, long position)
+    {
+        buffer.CopyTo(row);
+        for (var i = 0; i < row.Length; i++)
+        {
+            if (!float.IsFinite(row[i]))
+                throw new InvalidDataException($"Column '{column}', row {position}: coordinate {i} is {row[i]}; a memory stores finite values only.");
+        }
     }
 
     private static void Add(IAssociativeMemory memory, float[] chunk, int rows)

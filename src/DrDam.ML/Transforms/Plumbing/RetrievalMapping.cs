@@ -16,7 +16,7 @@ internal sealed class RetrievalMapping : BatchMapping
     private readonly IComputeBackend backend;
     private readonly DataViewSchema.Column query;
     private readonly DataViewSchema.Column? mask;
-    private readonly (string, DataViewType)[] outputs;
+    private readonly (string Name, DataViewType Type)[] outputs;
 
     public RetrievalMapping(DataViewSchema input, StoredMemory store, RetrievalColumns columns, RetrievalOptions options, int batchSize, IProgress<int>? progress, IComputeBackend backend) : base(input)
     {
@@ -34,28 +34,9 @@ internal sealed class RetrievalMapping : BatchMapping
             mask = SchemaCheck.Find(input, columns.Mask, "Mask");
             SchemaCheck.Mask(mask.Value, d);
         }
-        var list = new List<(string, DataViewType)>
-        {
-            (columns.Output, new VectorDataViewType(NumberDataViewType.Single, d)),
-            (columns.Energy, NumberDataViewType.Double),
-            (columns.Steps, NumberDataViewType.Int32),
-            (columns.Converged, BooleanDataViewType.Instance),
-        };
-        TraceOutput = -1;
-        if (options.RecordEnergyTrace)
-        {
-            TraceOutput = list.Count;
-            list.Add((columns.EnergyTrace, new VectorDataViewType(NumberDataViewType.Double, options.MaxSteps + 1)));
-        }
-        MatrixOutput = list.Count;
-        if (store.Memory is MemoryMatrix)
-        {
-            list.Add((columns.MemoryIndex, NumberDataViewType.Int32));
-            list.Add((columns.MemoryWeight, NumberDataViewType.Single));
-            if (store.Labels is not null)
-                list.Add((columns.MemoryLabel, TextDataViewType.Instance));
-        }
-        outputs = [.. list];
+        outputs = columns.Outputs(d, store.Memory is MemoryMatrix, store.Labels is not null, options.RecordEnergyTrace ? options.MaxSteps + 1 : null);
+        TraceOutput = Array.FindIndex(outputs, o => o.Name == columns.EnergyTrace);
+        MatrixOutput = Array.FindIndex(outputs, o => o.Name == columns.MemoryIndex);
     }
 
     public override IReadOnlyList<(string Name, DataViewType Type)> Outputs => outputs;

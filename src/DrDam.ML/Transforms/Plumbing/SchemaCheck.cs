@@ -46,6 +46,11 @@ internal static class SchemaCheck
 
     public static SchemaShape.Column Key(string name, DataViewType item) => new(name, SchemaShape.Column.VectorKind.Scalar, item, true);
 
+    /// <summary>The SchemaShape column of an output (a vector of any size, or a scalar).</summary>
+    public static SchemaShape.Column Shape((string Name, DataViewType Type) output) => output.Type is VectorDataViewType vector
+        ? Vector(output.Name, vector.ItemType)
+        : Scalar(output.Name, output.Type);
+
     public static SchemaShape With(SchemaShape input, IEnumerable<SchemaShape.Column> added)
     {
         var columns = input.ToDictionary(c => c.Name);
