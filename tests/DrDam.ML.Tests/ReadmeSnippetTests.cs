@@ -10,6 +10,7 @@ namespace DrDam.ML.Tests;
 /// libraries (with the SDK's implicit usings) and run from the repository root. A block that stops
 /// compiling, or throws, fails the suite.
 /// </summary>
+[Collection("ConsoleCollection")]
 public sealed partial class ReadmeSnippetTests
 {
     public static TheoryData<int> Blocks => [.. Enumerable.Range(0, ReadBlocks().Count)];
