@@ -5,7 +5,7 @@ using Mono.Cecil;
 // Writes a copy of an ML.NET assembly in which every type and member of the Microsoft.ML
 // namespaces is public. DrDam.ML compiles against these copies and declares
 // [IgnoresAccessChecksTo] for them, which is the only way for a third-party transformer to take part
-// in mlContext.Model.Save/Load (../shared/spec/MLNET.md). At run time the real, signed assemblies load.
+// in mlContext.Model.Save/Load (docs/MLNET.md). At run time the real, signed assemblies load.
 // Types outside Microsoft.ML (polyfills in System.*) are left alone so they cannot clash with ours.
 if (args.Length != 2)
 {

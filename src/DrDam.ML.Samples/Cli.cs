@@ -16,6 +16,7 @@ public static class Cli
             ClusterCommand.Create(),
             ApproxCommand.Create(),
             BenchCommand.Create(),
+            BetaCommand.Create(),
         };
         try
         {

@@ -4,7 +4,7 @@ using DrDam.ML.Memory.Features;
 
 namespace DrDam.ML.Tests;
 
-/// <summary>Straightforward float64 formulas of MATH.md, written independently of the library's batched code.</summary>
+/// <summary>Straightforward float64 formulas of docs/MATH.md, written independently of the library's batched code.</summary>
 internal static class Oracle
 {
     public static float[] Uniform(Random random, int length, double low = 0, double high = 1)
@@ -41,7 +41,7 @@ internal static class Oracle
         return sum;
     }
 
-    /// <summary>E(x) of the memory representation, by the formulas of MATH.md §1.</summary>
+    /// <summary>E(x) of the memory representation, by the formulas of docs/MATH.md §1.</summary>
     public static double MatrixEnergy(EnergyKind kind, double beta, double[] x, float[] patterns, int dimension, double epsilon = 1e-5)
     {
         var k = patterns.Length / dimension;

@@ -4,7 +4,7 @@ namespace DrDam.ML.Memory;
 
 /// <summary>
 /// DrDAM: every stored pattern is mapped by φ(√β·ξ) and summed into one vector T whose length
-/// (Y or 2Y) does not depend on K (MATH.md §3). Patterns are not kept; adding or removing one costs
+/// (Y or 2Y) does not depend on K (docs/MATH.md §3). Patterns are not kept; adding or removing one costs
 /// O(DY); memories built with the same seed, β, basis and dimension merge by addition.
 /// </summary>
 public sealed class DistributedMemory : IAssociativeMemory

@@ -1,7 +1,7 @@
 namespace DrDam.ML.Memory;
 
 /// <summary>
-/// Theorem 2 of the paper (MATH.md §4): how far DrDAM's output x̂⁽ᴸ⁾ can drift from MrDAM's x⁽ᴸ⁾
+/// Theorem 2 of the paper (docs/MATH.md §4): how far DrDAM's output x̂⁽ᴸ⁾ can drift from MrDAM's x⁽ᴸ⁾
 /// for memories and queries in [0, 1/√D]^D and a kernel error at most C₁·√(D/Y).
 /// </summary>
 public static class DriftBound

@@ -4,7 +4,7 @@ using DrDam.ML.Memory.Energies;
 namespace DrDam.ML.Memory;
 
 /// <summary>
-/// MrDAM: the K×D matrix Ξ of stored patterns with an exact energy (MATH.md §1). Memory O(KD),
+/// MrDAM: the K×D matrix Ξ of stored patterns with an exact energy (docs/MATH.md §1). Memory O(KD),
 /// one descent step O(KD) per query.
 /// </summary>
 public sealed class MemoryMatrix : IAssociativeMemory

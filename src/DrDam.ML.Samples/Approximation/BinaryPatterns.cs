@@ -1,6 +1,6 @@
 namespace DrDam.ML.Samples.Approximation;
 
-/// <summary>The paper's synthetic memories (MATH.md §5): D-dimensional binary patterns with entries in {0, 1/√D}.</summary>
+/// <summary>The paper's synthetic memories (docs/MATH.md §5): D-dimensional binary patterns with entries in {0, 1/√D}.</summary>
 internal static class BinaryPatterns
 {
     /// <summary>A generator determined by the study's seed and a stream number (the same in every process, unlike HashCode).</summary>

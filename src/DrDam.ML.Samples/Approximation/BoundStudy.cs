@@ -8,7 +8,7 @@ using Spectre.Console;
 namespace DrDam.ML.Samples.Approximation;
 
 /// <summary>
-/// Theorem 2 (MATH.md §4) next to what happens: MrDAM and DrDAM (SinCos) run the same L steps of
+/// Theorem 2 (docs/MATH.md §4) next to what happens: MrDAM and DrDAM (SinCos) run the same L steps of
 /// size η from the same near queries, and the distance ‖x⁽ᴸ⁾ − x̂⁽ᴸ⁾‖ of every query is compared with
 /// the bound evaluated at that query's initial energy, over (K, β, Y). Two step sizes: the theorem's
 /// η = C₂/(L·B), where it takes its closed form, and a fixed practical η.

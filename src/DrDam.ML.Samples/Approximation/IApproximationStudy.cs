@@ -2,7 +2,7 @@ using Spectre.Console;
 
 namespace DrDam.ML.Samples.Approximation;
 
-/// <summary>One of the paper's approximation experiments (MATH.md §4–5), run as a grid of measured points.</summary>
+/// <summary>One of the paper's approximation experiments (docs/MATH.md §4–5), run as a grid of measured points.</summary>
 internal interface IApproximationStudy
 {
     /// <summary>The name on the command line (<c>approx NAME</c>).</summary>

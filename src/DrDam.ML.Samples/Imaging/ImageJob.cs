@@ -11,7 +11,7 @@ namespace DrDam.ML.Samples.Imaging;
 
 /// <summary>
 /// One inpainting or denoising run as an ML.NET pipeline: images → ResizeImages → (ConvertToGrayscale) →
-/// ExtractPixels scaled into [0, 1/√D] (MATH.md §5) → Occlude or AddNoise → Store (MrDAM and/or DrDAM) →
+/// ExtractPixels scaled into [0, 1/√D] (docs/MATH.md §5) → Occlude or AddNoise → Store (MrDAM and/or DrDAM) →
 /// retrieval from the corrupted pixels; then the grid and energy PNGs and the measures.
 /// </summary>
 internal sealed class ImageJob(ImageJobSettings settings)

@@ -35,7 +35,7 @@ internal sealed record ImageJobSettings
 
     public bool UsesDistributed => Representation is "dr" or "both";
 
-    /// <summary>The paper's image settings (MATH.md §5) on 64×64×3 images; Fashion-MNIST is tinted as a colour stand-in for Tiny ImageNet.</summary>
+    /// <summary>The paper's image settings (docs/MATH.md §5) on 64×64×3 images; Fashion-MNIST is tinted as a colour stand-in for Tiny ImageNet.</summary>
     public static ImageJobSettings Preset(string name, string command) => name switch
     {
         "fig1" => new() { Command = command, Count = 4, Size = (64, 64), Tint = true, Beta = 60, Features = 180_000, Step = 0.1, Steps = 300, Occlude = "bottom:0.66" },

@@ -6,7 +6,7 @@ using Microsoft.ML.Data;
 namespace DrDam.ML.Clustering;
 
 /// <summary>
-/// ClAM (CLUSTERING.md): k prototypes are the memories of a dense associative memory; points are
+/// ClAM (docs/CLUSTERING.md): k prototypes are the memories of a dense associative memory; points are
 /// contracted by T unrolled descent steps and the prototypes are trained end to end (TorchSharp, Adam)
 /// to minimise the masked reconstruction loss. <c>mlContext.Clustering.Trainers.AssociativeMemory(...)</c>.
 /// </summary>

@@ -7,7 +7,7 @@ namespace DrDam.ML.Clustering;
 
 /// <summary>
 /// Trains ClAM's prototypes with TorchSharp autograd and Adam on the (masked) reconstruction loss
-/// mean(m ⊙ (x − f_ρ(x̃))²), keeping the prototypes of the best epoch (CLUSTERING.md).
+/// mean(m ⊙ (x − f_ρ(x̃))²), keeping the prototypes of the best epoch (docs/CLUSTERING.md).
 /// </summary>
 public static class ClamTraining
 {

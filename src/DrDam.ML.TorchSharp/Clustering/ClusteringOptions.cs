@@ -29,7 +29,7 @@ public enum TrainingDevice
 public readonly record struct ClusteringEpoch(int Epoch, double Loss, double LearningRate);
 
 /// <summary>
-/// Settings of ClAM, end-to-end differentiable clustering with an associative memory (CLUSTERING.md),
+/// Settings of ClAM, end-to-end differentiable clustering with an associative memory (docs/CLUSTERING.md),
 /// for <c>mlContext.Clustering.Trainers.AssociativeMemory</c>. Validated by <see cref="Validate"/> when the trainer is created.
 /// </summary>
 public sealed record ClusteringOptions

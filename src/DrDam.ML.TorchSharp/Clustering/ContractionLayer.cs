@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace DrDam.ML.Clustering;
 
 /// <summary>
-/// ClAM's contraction f_ρ (CLUSTERING.md): T unrolled steps of gradient descent with step α on the L2
+/// ClAM's contraction f_ρ (docs/CLUSTERING.md): T unrolled steps of gradient descent with step α on the L2
 /// energy whose memories are the k prototypes ρ,
 /// v ← v + α·m ⊙ Σ_μ softmax_μ(−β/2·‖v − ρ^μ‖²)·(ρ^μ − v), differentiable with respect to ρ (and β
 /// when created with learnBeta). Distances use ‖v‖² − 2vρᵀ + ‖ρ‖² (matrix products, no B×k×d

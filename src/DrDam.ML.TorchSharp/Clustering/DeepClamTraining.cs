@@ -8,7 +8,7 @@ namespace DrDam.ML.Clustering;
 /// <summary>
 /// Trains deep ClAM: pretrain the autoencoder on reconstruction, seed the prototypes by k-means in its
 /// latent space, then train encoder, prototypes and decoder jointly on ‖x − d(f_ρ(e(x)))‖², keeping the
-/// best epoch (CLUSTERING.md, "Deep variant").
+/// best epoch (docs/CLUSTERING.md, "Deep variant").
 /// </summary>
 public static class DeepClamTraining
 {

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace DrDam.ML.Clustering;
 
 /// <summary>
-/// Deep ClAM (CLUSTERING.md): x → encoder e_φ → contraction f_ρ in the latent space → decoder d_θ,
+/// Deep ClAM (docs/CLUSTERING.md): x → encoder e_φ → contraction f_ρ in the latent space → decoder d_θ,
 /// trained end to end on ‖x − d_θ(f_ρ(e_φ(x)))‖². Encoder and decoder are two-layer ReLU MLPs.
 /// </summary>
 public sealed class DeepClusteringNetwork : nn.Module<Tensor, Tensor>

@@ -6,7 +6,7 @@ namespace DrDam.ML.Native;
 /// <summary>
 /// Reads and edits the symbol-version requirements (SHT_GNU_verneed, ".gnu.version_r") of a 64-bit
 /// little-endian ELF shared library: the records that make the dynamic loader refuse a library whose
-/// required versions (e.g. GLIBCXX_3.4.32) the system lacks. See ../shared/spec/NATIVE.md.
+/// required versions (e.g. GLIBCXX_3.4.32) the system lacks. See docs/NATIVE.md.
 /// </summary>
 public static class ElfVersionRequirements
 {
@@ -24,7 +24,7 @@ public static class ElfVersionRequirements
 
     /// <summary>
     /// Marks the requirement of <paramref name="version"/> weak (vna_flags |= VER_FLG_WEAK), the one edit
-    /// NATIVE.md verifies; nothing else changes. Returns whether the requirement was present.
+    /// docs/NATIVE.md verifies; nothing else changes. Returns whether the requirement was present.
     /// </summary>
     /// <exception cref="InvalidDataException">The bytes are not a 64-bit little-endian ELF file, or its tables are out of range.</exception>
     public static bool MarkWeak(Span<byte> elf, string version)

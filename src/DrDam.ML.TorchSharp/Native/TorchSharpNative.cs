@@ -18,7 +18,7 @@ public enum NativeLoadOutcome
 /// <summary>
 /// Makes TorchSharp 0.107's native library load on systems whose libstdc++ predates GLIBCXX_3.4.32
 /// (Debian 12): the only symbol bound to that version is a marker nothing calls, so a copy of the
-/// library with that one requirement marked weak loads and works (../shared/spec/NATIVE.md). The copy
+/// library with that one requirement marked weak loads and works (docs/NATIVE.md). The copy
 /// is written once into a cache folder (atomically, so concurrent processes are safe, and never next
 /// to a possibly read-only package), TorchSharp's dependencies are loaded from their own folder, and
 /// TorchSharp's P/Invokes are pointed at the copy. Where the shipped library loads, nothing is done.

@@ -6,7 +6,7 @@ using DrDam.ML.Memory;
 namespace DrDam.ML.Compute.Managed;
 
 /// <summary>
-/// DrDAM step for a batch (MATH.md §3), block by block of Ω: S = ZΩ_bᵀ with Z = √β·X, the basis
+/// DrDAM step for a batch (docs/MATH.md §3), block by block of Ω: S = ZΩ_bᵀ with Z = √β·X, the basis
 /// turns S into φ, ⟨φ,T⟩ and u, and G += UΩ_b; finally
 /// ∇Ê = −(G + c·z)/(√β·⟨φ,T⟩), or x − φᵀR/⟨φ,T⟩ with eq. 32's R. On demand, each block of Ω is
 /// regenerated from the seed into one reused buffer, so no Y×D array exists.

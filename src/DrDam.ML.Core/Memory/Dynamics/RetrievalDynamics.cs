@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 namespace DrDam.ML.Memory.Dynamics;
 
 /// <summary>
-/// Batched gradient descent on a memory's energy (MATH.md §2), the same for MrDAM and DrDAM:
+/// Batched gradient descent on a memory's energy (docs/MATH.md §2), the same for MrDAM and DrDAM:
 /// x⁽ᵗ⁾ = x⁽ᵗ⁻¹⁾ − η·∇E(x⁽ᵗ⁻¹⁾), clamped coordinates held fixed, each query stopped on its own once
 /// its energy changes by less than ε. Converged queries leave the batch, so they cost no more work.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace DrDam.ML.Memory.Dynamics;
 
-/// <summary>Settings of the descent x ← x − η·∇E(x) (MATH.md §2), validated on construction.</summary>
+/// <summary>Settings of the descent x ← x − η·∇E(x) (docs/MATH.md §2), validated on construction.</summary>
 public sealed record RetrievalOptions
 {
     private readonly double stepSize = 0.1;

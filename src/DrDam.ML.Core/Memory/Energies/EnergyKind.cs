@@ -1,6 +1,6 @@
 namespace DrDam.ML.Memory.Energies;
 
-/// <summary>The energies of the memory representation (MATH.md §1).</summary>
+/// <summary>The energies of the memory representation (docs/MATH.md §1).</summary>
 public enum EnergyKind
 {
     /// <summary>−(1/β)·log Σ exp(−β/2·‖x−ξ‖²): log-sum-exp of the RBF kernel (the paper's main energy; DrDAM approximates it).</summary>

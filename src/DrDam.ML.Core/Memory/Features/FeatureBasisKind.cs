@@ -1,6 +1,6 @@
 namespace DrDam.ML.Memory.Features;
 
-/// <summary>The random feature maps φ of MATH.md §3; each approximates the RBF kernel exp(−‖a−b‖²/2).</summary>
+/// <summary>The random feature maps φ of docs/MATH.md §3; each approximates the RBF kernel exp(−‖a−b‖²/2).</summary>
 public enum FeatureBasisKind
 {
     /// <summary>(1/√Y)·[cos⟨ω,z⟩, sin⟨ω,z⟩]: 2Y features; the paper's best, most of all at high β.</summary>

@@ -1,6 +1,6 @@
 namespace DrDam.ML.Memory.Features;
 
-/// <summary>Where Ω lives during fits and descent steps (MATH.md §3, Algorithm 1).</summary>
+/// <summary>Where Ω lives during fits and descent steps (docs/MATH.md §3, Algorithm 1).</summary>
 public enum ProjectionStorage
 {
     /// <summary>

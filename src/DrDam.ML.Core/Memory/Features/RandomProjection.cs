@@ -5,7 +5,7 @@ namespace DrDam.ML.Memory.Features;
 
 /// <summary>
 /// Ω: the Y×D matrix of random directions ω_α ~ N(0, I_D) drawn from one seed τ, plus the phases
-/// b_α ~ U(0, 2π). Any block of rows can be regenerated on its own, identically (MATH.md §3,
+/// b_α ~ U(0, 2π). Any block of rows can be regenerated on its own, identically (docs/MATH.md §3,
 /// Algorithm 1). With <see cref="Orthogonal"/> the rows are made exactly orthogonal in groups of D
 /// and rescaled to chi-distributed norms (orthogonal random features): the kernel estimate stays
 /// unbiased with lower variance, but regenerating a block costs O(D²) per row instead of O(D).

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace DrDam.ML.Compute.Torch;
 
 /// <summary>
-/// DrDAM step as tensor operations (MATH.md §3): S = ZΩᵀ with Z = √β·X, the basis turns S into φ,
+/// DrDAM step as tensor operations (docs/MATH.md §3): S = ZΩᵀ with Z = √β·X, the basis turns S into φ,
 /// ⟨φ,T⟩ and u, G = UΩ, then ∇Ê = −(G + c·z)/(√β·⟨φ,T⟩) (0 where ⟨φ,T⟩ is clipped), or
 /// x − φᵀR/⟨φ,T⟩ with eq. 32's R. Ω is regenerated from its seed into device memory once.
 /// </summary>

@@ -3,7 +3,7 @@ using DrDam.ML.Samples.Approximation;
 
 namespace DrDam.ML.Tests.Samples.Approximation;
 
-/// <summary>The paper's findings (MATH.md §5), checked on small grids of the approx studies.</summary>
+/// <summary>The paper's findings (docs/MATH.md §5), checked on small grids of the approx studies.</summary>
 public sealed class ApproximationTrendTests
 {
     private static readonly int[] FeatureCounts = [512, 1024, 2048, 4096, 8192];
