@@ -77,6 +77,36 @@ public sealed class ModelPersistenceTests : IDisposable
         Assert.NotNull(schema.GetColumnOrNull("Visible"));
     }
 
+    /// <summary>Store → Retrieve over the same store: the memory is written once into the zip and shared again after loading.</summary>
+    [Fact]
+    public void AStoreUsedByTwoStagesIsWrittenOnceAndSharedAfterLoading()
+    {
+        var ml = new MLContext(seed: 1);
+        var (train, test) = Iris.Load(ml);
+        var features = Iris.Features01(ml).Fit(train);
+        var rows = features.Transform(train);
+        var store = ml.Transforms.AssociativeMemory.Store("Denoised", "Features", new MemoryStoreOptions
+            { Memory = new DistributedMemoryOptions { Beta = 20, FeatureCount = 2000, Seed = 4 } }).Fit(rows);
+        var inpaint = ml.Transforms.AssociativeMemory.Occlude("Occluded", "Visible", "Features")
+            .Append(ml.Transforms.AssociativeMemory.Retrieve("Restored", "Occluded", store, maskColumnName: "Visible")).Fit(rows);
+        var model = features.Append(store).Append(inpaint);
+        var path = Path.Combine(folder, "shared.zip");
+        ml.Model.Save(model, train.Schema, path);
+        using (var zip = ZipFile.OpenRead(path))
+            Assert.Single(zip.Entries, e => e.Name == "Memory.bin");
+
+        var loaded = ml.Model.Load(path, out _);
+        var stages = Flatten(loaded).OfType<AssociativeMemoryTransformer>().ToArray();
+        Assert.Equal(2, stages.Length);
+        Assert.Same(stages[0].Store, stages[1].Store);
+        var expected = Columns.All(model.Transform(test));
+        var actual = Columns.All(loaded.Transform(test));
+        foreach (var name in new[] { "Denoised", "Restored" })
+            Assert.True(Equal(expected[name], actual[name]), $"column {name} differs after loading");
+
+        static IEnumerable<ITransformer> Flatten(ITransformer transformer) => transformer is IEnumerable<ITransformer> chain ? chain.SelectMany(Flatten) : [transformer];
+    }
+
     /// <summary>The backend is a run-time choice: a model saved from a Torch-backed transformer loads on the managed backend, with the managed outputs.</summary>
     [Fact]
     public void BackendIsNotSavedAndALoadedModelComputesOnTheManagedBackend()
