@@ -71,6 +71,15 @@ internal static class BenchJob
         report["drdam_ratio"] = Round(drdam.Where(p => p.Key.EndsWith("_cached", StringComparison.Ordinal)).Max(p => p.Value) / gemm);
         report["drdam_on_demand_ratio"] = Round(drdam["managed_on_demand"] / gemm);
 
+        // Few rows take the skinny product (B streamed once): one row is the PredictionEngine shape, four the fig1 preset's.
+        stage?.Invoke("MrDAM step, one row");
+        report["mrdam_single_row_gflops"] = Round(4.0 * mrK * mrD / StepSeconds(ManagedBackend.Instance, matrix, queries[..mrD], 1, settings.Budget) / 1e9);
+        var skinny = new DistributedMemory(drD, new DistributedMemoryOptions { Beta = 60, FeatureCount = y });
+        skinny.AddRange(patterns.AsMemory(0, 16 * drD), 16);
+        stage?.Invoke($"DrDAM step, {BenchSettings.SkinnyBatch} rows, cached");
+        report["drdam_skinny_step_gflops"] = Round(4.0 * BenchSettings.SkinnyBatch * y * drD
+            / StepSeconds(ManagedBackend.Instance, skinny, queries[..(BenchSettings.SkinnyBatch * drD)], BenchSettings.SkinnyBatch, settings.Budget) / 1e9);
+
         foreach (var storage in new[] { ProjectionStorage.OnDemand, ProjectionStorage.Cached })
         {
             var key = storage == ProjectionStorage.OnDemand ? "drdam_fit_bytes_per_pattern" : "drdam_fit_bytes_per_pattern_cached";

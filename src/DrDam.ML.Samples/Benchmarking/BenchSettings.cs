@@ -13,6 +13,9 @@ internal sealed record BenchSettings(bool Quick, ComputeDevice Device)
     /// <summary>DrDAM step: SinCos, Y features, D values, B queries.</summary>
     public const int DrBatch = 64, DrFeatures = 20_000, DrDimension = 3072;
 
+    /// <summary>The skinny DrDAM step (the fig1 preset's batch), with the DrDAM sizes above.</summary>
+    public const int SkinnyBatch = 4;
+
     /// <summary>GEMM reference: n×n by n×n.</summary>
     public const int GemmSize = 2048;
 

@@ -91,6 +91,36 @@ public class SgemmTests
         Assert.Equal(parallel, serial);
     }
 
+    /// <summary>
+    /// A row of C does not depend on how many rows are multiplied with it: the skinny path (≤ 8 rows) and the
+    /// packed path sum each element in the same order, so any batch gives the same bits (retrieval relies on it).
+    /// </summary>
+    [Theory]
+    [InlineData(true, 600, 83)]
+    [InlineData(false, 600, 83)]
+    [InlineData(true, 1100, 40)]
+    [InlineData(false, 77, 1030)]
+    public void EachRowIsBitIdenticalWhateverTheRowCount(bool transposeB, int k, int n)
+    {
+        var random = new Random(k + n);
+        const int m = 37;
+        var a = Oracle.Uniform(random, m * k, -1, 1);
+        var b = Oracle.Uniform(random, k * n, -1, 1);
+        var initial = Oracle.Uniform(random, m * n, -1, 1);
+        var whole = Multiply(a, b, transposeB, m, n, k);
+        var wholeAccumulated = Multiply(a, b, transposeB, m, n, k, initial);
+        foreach (var rows in new[] { 1, 2, 5, 8, 9, 16, 30 })
+        {
+            for (var first = 0; first + rows <= m; first += rows)
+            {
+                var part = Multiply(a[(first * k)..((first + rows) * k)], b, transposeB, rows, n, k);
+                Assert.Equal(whole[(first * n)..((first + rows) * n)], part);
+                var accumulated = Multiply(a[(first * k)..((first + rows) * k)], b, transposeB, rows, n, k, initial[(first * n)..((first + rows) * n)]);
+                Assert.Equal(wholeAccumulated[(first * n)..((first + rows) * n)], accumulated);
+            }
+        }
+    }
+
     private sealed class Once(Action action) : IParallelWork
     {
         public void Execute(int index)

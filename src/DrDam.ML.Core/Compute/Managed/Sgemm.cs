@@ -68,44 +68,119 @@ internal static unsafe class Sgemm
         WorkerPool.For((n + job.Columns - 1) / job.Columns, job);
     }
 
-    // Columns [j0, j1) of C: NT as dot products of A's rows with B's rows; NN as C_i += A[i,p]·B_p,
-    // p in order, over a slice of C that stays in L1. Each element's k-order is fixed.
+    // Columns [j0, j1) of C, streaming B once, with the arithmetic of the packed kernel element for
+    // element: each C element sums k in slices of KC, each slice a chain of fused multiply-adds in p order
+    // from zero, and the slices are added to C in order. So a row of C is bit-identical whether it was
+    // computed with 7 other rows here or with 200 in the packed path (a row's retrieval result does not
+    // depend on its batch). NT vectorises across 16 columns through 8×8 transposes of B's rows; NN reads
+    // B's rows in place.
     private sealed class SkinnyJob : IParallelWork
     {
         public float* A, B, C;
         public int Lda, Ldb, Ldc, M, N, K, Columns;
         public bool TransposeB, Accumulate;
 
+        [ThreadStatic] private static float[]? slice;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int chunk)
         {
             var j0 = chunk * Columns;
             var width = Math.Min(Columns, N - j0);
             if (TransposeB)
+                ExecuteTransposed(j0, width);
+            else
+                ExecuteInPlace(j0, width);
+        }
+
+        private void ExecuteInPlace(int j0, int width)
+        {
+            var buffer = slice ??= new float[SkinnyRows * SkinnyColumnsNN];
+            fixed (float* partial = buffer)
             {
-                for (var j = j0; j < j0 + width; j++)
+                for (var pc = 0; pc < K; pc += KC)
                 {
-                    var column = new ReadOnlySpan<float>(B + (long)j * Ldb, K);
+                    var kc = Math.Min(KC, K - pc);
+                    var add = Accumulate || pc > 0;
                     for (var i = 0; i < M; i++)
                     {
-                        var dot = System.Numerics.Tensors.TensorPrimitives.Dot(new ReadOnlySpan<float>(A + (long)i * Lda, K), column);
-                        var target = C + (long)i * Ldc + j;
-                        *target = Accumulate ? *target + dot : dot;
+                        var sum = new Span<float>(partial + i * SkinnyColumnsNN, width);
+                        sum.Clear();
+                        for (var p = pc; p < pc + kc; p++)
+                            System.Numerics.Tensors.TensorPrimitives.FusedMultiplyAdd(new ReadOnlySpan<float>(B + (long)p * Ldb + j0, width), A[(long)i * Lda + p], sum, sum);
+                        var target = new Span<float>(C + (long)i * Ldc + j0, width);
+                        if (add)
+                            System.Numerics.Tensors.TensorPrimitives.Add(sum, target, target);
+                        else
+                            sum.CopyTo(target);
                     }
                 }
-                return;
             }
-            for (var i = 0; i < M; i++)
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
+        private void ExecuteTransposed(int j0, int width)
+        {
+            var j = j0;
+            if (Avx.IsSupported)
             {
-                if (!Accumulate)
-                    new Span<float>(C + (long)i * Ldc + j0, width).Clear();
+                var columns = stackalloc float[8 * 16];
+                var sums = stackalloc Vector512<float>[SkinnyRows];
+                for (; j + 16 <= j0 + width; j += 16)
+                {
+                    var column = B + (long)j * Ldb;
+                    for (var pc = 0; pc < K; pc += KC)
+                    {
+                        var kc = Math.Min(KC, K - pc);
+                        for (var i = 0; i < M; i++)
+                            sums[i] = Vector512<float>.Zero;
+                        var p = pc;
+                        for (; p + 8 <= pc + kc; p += 8)
+                        {
+                            // columns[q·16 + r] = B[j + r][p + q]: op(B)'s rows p..p+7 over 16 columns
+                            Transpose8x8(column + p, Ldb, columns, 16);
+                            Transpose8x8(column + 8L * Ldb + p, Ldb, columns + 8, 16);
+                            for (var i = 0; i < M; i++)
+                            {
+                                var row = A + (long)i * Lda + p;
+                                var sum = sums[i];
+                                for (var q = 0; q < 8; q++)
+                                    sum = Vector512.FusedMultiplyAdd(Vector512.Create(row[q]), Vector512.Load(columns + q * 16), sum);
+                                sums[i] = sum;
+                            }
+                        }
+                        for (; p < pc + kc; p++)
+                        {
+                            for (var r = 0; r < 16; r++)
+                                columns[r] = column[(long)r * Ldb + p];
+                            var values = Vector512.Load(columns);
+                            for (var i = 0; i < M; i++)
+                                sums[i] = Vector512.FusedMultiplyAdd(Vector512.Create(A[(long)i * Lda + p]), values, sums[i]);
+                        }
+                        for (var i = 0; i < M; i++)
+                        {
+                            var target = C + (long)i * Ldc + j;
+                            var sum = sums[i];
+                            if (Accumulate || pc > 0)
+                                sum += Vector512.Load(target);
+                            sum.Store(target);
+                        }
+                    }
+                }
             }
-            for (var p = 0; p < K; p++)
+            for (; j < j0 + width; j++)
             {
-                var row = new ReadOnlySpan<float>(B + (long)p * Ldb + j0, width);
                 for (var i = 0; i < M; i++)
                 {
-                    var target = new Span<float>(C + (long)i * Ldc + j0, width);
-                    System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(row, A[(long)i * Lda + p], target, target);
+                    var target = C + (long)i * Ldc + j;
+                    for (var pc = 0; pc < K; pc += KC)
+                    {
+                        var kc = Math.Min(KC, K - pc);
+                        var sum = 0f;
+                        for (var p = pc; p < pc + kc; p++)
+                            sum = MathF.FusedMultiplyAdd(A[(long)i * Lda + p], B[(long)j * Ldb + p], sum);
+                        *target = Accumulate || pc > 0 ? sum + *target : sum;
+                    }
                 }
             }
         }
