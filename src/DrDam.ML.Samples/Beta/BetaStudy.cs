@@ -6,18 +6,18 @@ using DrDam.ML.Samples.Clustering;
 namespace DrDam.ML.Samples.Beta;
 
 /// <summary>
-/// How well β = <see cref="AutomaticBeta"/> serves imputation: every fifth row of a data set (features scaled into
+/// How well β = c/s (<see cref="AutomaticBeta"/>, s the stored rows' mean squared distance) serves imputation: every fifth row of a data set (features scaled into
 /// [0, 1] by the stored rows) is a query with 30% of its coordinates hidden and filled with 0.5; MrDAM and DrDAM
-/// restore them with the visible ones clamped. Reports, per β (the automatic one and multiples of it), the label
-/// accuracy of the nearest stored row to the final state and the hidden coordinates' MSE, and DrDAM's MSE per Y.
+/// restore them with the visible ones clamped. Reports, per c = β·s, the label accuracy of the nearest stored row
+/// to the final state and the hidden coordinates' MSE, for MrDAM and for DrDAM per Y.
 /// </summary>
 internal static class BetaStudy
 {
-    public sealed record Row(string Data, int Dimension, int Stored, string Memory, double Beta, double Factor, int? Features, double LabelAccuracy, double HiddenMse, double MeanFillMse);
+    public sealed record Row(string Data, int Dimension, int Stored, string Memory, double Beta, double Sharpness, int? Features, double LabelAccuracy, double HiddenMse, double MeanFillMse);
 
     private static readonly RetrievalOptions Descent = new() { StepSize = 0.1, MaxSteps = 300 };
 
-    public static IEnumerable<Row> Run(string dataset, double[] factors, int[] featureCounts, Action<string>? progress)
+    public static IEnumerable<Row> Run(string dataset, double[] sharpness, double[] distributedSharpness, int[] featureCounts, Action<string>? progress)
     {
         var table = TabularData.Dataset(dataset);
         var all = Scale(table.Features, keep: i => i % 5 != 0);
@@ -29,28 +29,31 @@ internal static class BetaStudy
         var patterns = stored.SelectMany(r => r).ToArray();
         var (occluded, visible) = Occlude(queries, new Random(5));
         var meanFill = MeanFill(queries, visible, stored);
-        var automatic = AutomaticBeta.FromPatterns(patterns, k, d);
-        foreach (var factor in factors)
+        var spread = AutomaticBeta.MeanSquaredDistance(patterns, k, d);
+        foreach (var c in sharpness)
         {
-            progress?.Invoke($"{dataset}: MrDAM at {factor}× automatic β");
-            var matrix = new MemoryMatrix(d, new MemoryMatrixOptions { Beta = automatic * factor });
+            progress?.Invoke($"{dataset}: MrDAM at β·s = {c}");
+            var matrix = new MemoryMatrix(d, new MemoryMatrixOptions { Beta = c / spread });
             matrix.AddRange(patterns, k);
-            yield return Measure(dataset, "MrDAM", automatic * factor, factor, null, matrix.Retrieve(occluded, n, Descent, clamped: visible).States);
+            yield return Measure(dataset, "MrDAM", c / spread, c, null, matrix.Retrieve(occluded, n, Descent, clamped: visible).States);
         }
-        foreach (var y in featureCounts)
+        foreach (var c in distributedSharpness)
         {
-            progress?.Invoke($"{dataset}: DrDAM at the automatic β, Y = {y}");
-            var distributed = new DistributedMemory(d, new DistributedMemoryOptions { Beta = automatic, FeatureCount = y, Seed = 1 });
-            distributed.AddRange(patterns, k);
-            yield return Measure(dataset, "DrDAM", automatic, 1, y, distributed.Retrieve(occluded, n, Descent, clamped: visible).States);
+            foreach (var y in featureCounts)
+            {
+                progress?.Invoke($"{dataset}: DrDAM at β·s = {c}, Y = {y}");
+                var distributed = new DistributedMemory(d, new DistributedMemoryOptions { Beta = c / spread, FeatureCount = y, Seed = 1 });
+                distributed.AddRange(patterns, k);
+                yield return Measure(dataset, "DrDAM", c / spread, c, y, distributed.Retrieve(occluded, n, Descent, clamped: visible).States);
+            }
         }
 
-        Row Measure(string data, string memory, double beta, double factor, int? y, float[] states)
+        Row Measure(string data, string memory, double beta, double c, int? y, float[] states)
         {
             var correct = 0;
             for (var q = 0; q < n; q++)
                 correct += storedLabels[Nearest(states.AsSpan(q * d, d), stored)] == queryLabels[q] ? 1 : 0;
-            return new Row(data, d, k, memory, beta, factor, y, (double)correct / n, HiddenMse(states, queries, visible), meanFill);
+            return new Row(data, d, k, memory, beta, c, y, (double)correct / n, HiddenMse(states, queries, visible), meanFill);
         }
     }
 

@@ -17,12 +17,13 @@ internal static class BetaCommand
         command.SetAction(result =>
         {
             var names = result.GetValue(datasets) is { Length: > 0 } given ? given : ["iris", "digits", "fashion-mnist"];
-            var factors = new[] { 0.25, 0.5, 1, 2, 4 };
+            var sharpness = new[] { 4.0, 8, 16, 32, 64, 128 };
+            var distributedSharpness = new[] { 2.0, 4, 8, 16, 32 };
             var rows = new List<BetaStudy.Row>();
             void RunAll(Action<string>? progress)
             {
                 foreach (var name in names)
-                    rows.AddRange(BetaStudy.Run(name, factors, name == "fashion-mnist" ? [4000, 16000] : [2000, 8000, 32000], progress));
+                    rows.AddRange(BetaStudy.Run(name, sharpness, distributedSharpness, name == "fashion-mnist" ? [4000, 16000] : [2000, 8000, 32000], progress));
             }
             if (result.GetValue(json) || Console.IsOutputRedirected)
                 RunAll(null);
@@ -34,10 +35,10 @@ internal static class BetaCommand
                 return 0;
             }
             var table = new Table();
-            foreach (var column in new[] { "data", "D", "K", "memory", "β", "× automatic", "Y", "label accuracy", "hidden MSE", "mean-fill MSE" })
+            foreach (var column in new[] { "data", "D", "K", "memory", "β", "β·s", "Y", "label accuracy", "hidden MSE", "mean-fill MSE" })
                 table.AddColumn(column);
             foreach (var r in rows)
-                table.AddRow(r.Data, $"{r.Dimension}", $"{r.Stored}", r.Memory, r.Beta.ToString("G4", CultureInfo.InvariantCulture), $"{r.Factor}",
+                table.AddRow(r.Data, $"{r.Dimension}", $"{r.Stored}", r.Memory, r.Beta.ToString("G4", CultureInfo.InvariantCulture), $"{r.Sharpness}",
                     r.Features?.ToString(CultureInfo.InvariantCulture) ?? "", r.LabelAccuracy.ToString("F3", CultureInfo.InvariantCulture),
                     r.HiddenMse.ToString("F4", CultureInfo.InvariantCulture), r.MeanFillMse.ToString("F4", CultureInfo.InvariantCulture));
             AnsiConsole.Write(table);

@@ -65,13 +65,16 @@ public sealed class AssociativeMemoryEstimator : IEstimator<AssociativeMemoryTra
     // A seeded sample of the rows, read in one pass before the fit (a DrDAM memory needs β before its first pattern).
     private double ChooseBeta(IDataView input, int dimension)
     {
-        var seed = Options.Memory is DistributedMemoryOptions d ? d.Seed : 0;
-        var (sample, rows) = MemoryStoreFit.Sample(input, InputColumnName, dimension, AutomaticBeta.SampleSize, seed);
+        var distributed = Options.Memory as DistributedMemoryOptions;
+        var (sample, rows) = MemoryStoreFit.Sample(input, InputColumnName, dimension, AutomaticBeta.SampleSize, distributed?.Seed ?? 0);
         if (rows == 0)
             throw Empty(nameof(input));
+        var patterns = sample.AsSpan(0, rows * dimension);
         try
         {
-            return AutomaticBeta.FromPatterns(sample.AsSpan(0, rows * dimension), rows, dimension, seed);
+            return distributed is null
+                ? AutomaticBeta.ForMatrix(patterns, rows, dimension)
+                : AutomaticBeta.ForDistributed(patterns, rows, dimension);
         }
         catch (ArgumentException e)
         {
