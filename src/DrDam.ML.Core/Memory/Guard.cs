@@ -17,6 +17,23 @@ internal static class Guard
         return value;
     }
 
+    public static double Fraction(double value, string name)
+    {
+        if (!(value >= 0 && value <= 1))
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must lie in [0, 1] (got {value}).");
+        return value;
+    }
+
+    public static float Finite(float value, string name)
+        => float.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must be finite (got {value}).");
+
+    public static int NonNegative(int value, string name)
+    {
+        if (value < 0)
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be >= 0 (got {value}).");
+        return value;
+    }
+
     public static double NonNegative(double value, string name)
     {
         if (!(value >= 0) || !double.IsFinite(value))

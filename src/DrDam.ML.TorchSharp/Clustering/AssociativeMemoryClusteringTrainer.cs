@@ -15,7 +15,6 @@ public sealed class AssociativeMemoryClusteringTrainer : IEstimator<AssociativeM
     internal AssociativeMemoryClusteringTrainer(ClusteringOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
         Options = options;
     }
 

@@ -108,7 +108,6 @@ public static class ClamTraining
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
         if (data.Length != rows * dimension)
             throw new ArgumentException($"data must hold rows×dimension = {rows}×{dimension} values (got {data.Length}).", nameof(data));
         Memory.Guard.Finite(data, dimension, "data");

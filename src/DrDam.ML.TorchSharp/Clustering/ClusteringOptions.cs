@@ -1,3 +1,5 @@
+using DrDam.ML.Memory;
+
 namespace DrDam.ML.Clustering;
 
 /// <summary>How ClAM's prototypes start.</summary>
@@ -30,21 +32,36 @@ public readonly record struct ClusteringEpoch(int Epoch, double Loss, double Lea
 
 /// <summary>
 /// Settings of ClAM, end-to-end differentiable clustering with an associative memory (docs/CLUSTERING.md),
-/// for <c>mlContext.Clustering.Trainers.AssociativeMemory</c>. Validated by <see cref="Validate"/> when the trainer is created.
+/// for <c>mlContext.Clustering.Trainers.AssociativeMemory</c>. Each setting is validated when set.
 /// </summary>
 public sealed record ClusteringOptions
 {
+    private readonly string featureColumnName = "Features";
+    private readonly int clusteringCount = 3, steps = 10, epochs = 60, batchSize = 32;
+    private readonly double? beta;
+    private readonly double stepSize = 0.1, learningRate = 0.02, maskFraction = 0.2;
+    private readonly PrototypeInitialization initialization = PrototypeInitialization.KMeans;
+    private readonly TrainingDevice device = TrainingDevice.Auto;
+
     /// <summary>The float-vector column to cluster. Default "Features".</summary>
-    public string FeatureColumnName { get; init; } = "Features";
+    public string FeatureColumnName
+    {
+        get => featureColumnName;
+        init => featureColumnName = string.IsNullOrWhiteSpace(value) ? throw new ArgumentException("FeatureColumnName must name a column.", nameof(FeatureColumnName)) : value;
+    }
 
     /// <summary>k, the number of clusters (prototypes), at least 2. Default 3.</summary>
-    public int ClusteringCount { get; init; } = 3;
+    public int ClusteringCount
+    {
+        get => clusteringCount;
+        init => clusteringCount = value >= 2 ? value : throw new ArgumentOutOfRangeException(nameof(ClusteringCount), value, $"ClusteringCount must be >= 2 (got {value}).");
+    }
 
     /// <summary>
     /// β of the contraction's softmax (&gt; 0), or null (default) for β = <see cref="AutomaticBetaScale"/> / E‖x − x′‖²,
     /// the mean squared distance between rows: 1.5 for 64 standardised features, ≈ 24 for 4, ≈ 0.12 for 784.
     /// </summary>
-    public double? Beta { get; init; }
+    public double? Beta { get => beta; init => beta = value is { } b ? Guard.Positive(b, nameof(Beta)) : null; }
 
     /// <summary>Also learn β (through log β) by gradient descent, starting from <see cref="Beta"/>. Default false.</summary>
     public bool LearnBeta { get; init; }
@@ -53,34 +70,38 @@ public sealed record ClusteringOptions
     public const double AutomaticBetaScale = 192;
 
     /// <summary>T, unrolled descent steps (&gt;= 1). Default 10.</summary>
-    public int Steps { get; init; } = 10;
+    public int Steps { get => steps; init => steps = Guard.Positive(value, nameof(Steps)); }
 
     /// <summary>α, the step of the contraction (&gt; 0). Default 0.1.</summary>
-    public double StepSize { get; init; } = 0.1;
+    public double StepSize { get => stepSize; init => stepSize = Guard.Positive(value, nameof(StepSize)); }
 
     /// <summary>Training epochs (&gt;= 1). Default 60.</summary>
-    public int Epochs { get; init; } = 60;
+    public int Epochs { get => epochs; init => epochs = Guard.Positive(value, nameof(Epochs)); }
 
     /// <summary>Rows per Adam step (&gt;= 1). Default 32.</summary>
-    public int BatchSize { get; init; } = 32;
+    public int BatchSize { get => batchSize; init => batchSize = Guard.Positive(value, nameof(BatchSize)); }
 
     /// <summary>Adam's initial learning rate (&gt; 0); ×0.8 whenever the epoch loss stalls for 5 epochs. Default 0.02.</summary>
-    public double LearningRate { get; init; } = 0.02;
+    public double LearningRate { get => learningRate; init => learningRate = Guard.Positive(value, nameof(LearningRate)); }
 
     /// <summary>Self-supervised masking: hide a fraction of each row's features and learn to fill them in. Default true.</summary>
     public bool Masking { get; init; } = true;
 
     /// <summary>Fraction of features hidden per row when masking, in (0, 1). Default 0.2.</summary>
-    public double MaskFraction { get; init; } = 0.2;
+    public double MaskFraction
+    {
+        get => maskFraction;
+        init => maskFraction = value > 0 && value < 1 ? value : throw new ArgumentOutOfRangeException(nameof(MaskFraction), value, $"MaskFraction must lie in (0, 1) (got {value}).");
+    }
 
     /// <summary>How prototypes start. Default <see cref="PrototypeInitialization.KMeans"/> (best of 10 k-means runs), measured best.</summary>
-    public PrototypeInitialization Initialization { get; init; } = PrototypeInitialization.KMeans;
+    public PrototypeInitialization Initialization { get => initialization; init => initialization = Guard.Defined(value, nameof(Initialization)); }
 
     /// <summary>Seed of the initialisation, the batch order and the masks. Default 0.</summary>
     public int Seed { get; init; }
 
     /// <summary>Where training runs. Prediction never needs TorchSharp. Default Auto.</summary>
-    public TrainingDevice Device { get; init; } = TrainingDevice.Auto;
+    public TrainingDevice Device { get => device; init => device = Guard.Defined(value, nameof(Device)); }
 
     /// <summary>
     /// The deep variant: cluster in the latent space of an autoencoder trained end to end with the
@@ -90,46 +111,23 @@ public sealed record ClusteringOptions
 
     /// <summary>Told the loss after each epoch (not saved with the model).</summary>
     public IProgress<ClusteringEpoch>? Progress { get; init; }
-
-    /// <summary>Throws naming the first invalid setting.</summary>
-    public void Validate()
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(FeatureColumnName, nameof(FeatureColumnName));
-        if (ClusteringCount < 2)
-            throw new ArgumentOutOfRangeException(nameof(ClusteringCount), ClusteringCount, $"ClusteringCount must be >= 2 (got {ClusteringCount}).");
-        if (Beta is { } beta)
-            Memory.Guard.Positive(beta, nameof(Beta));
-        Memory.Guard.Positive(Steps, nameof(Steps));
-        Memory.Guard.Positive(StepSize, nameof(StepSize));
-        Memory.Guard.Positive(Epochs, nameof(Epochs));
-        Memory.Guard.Positive(BatchSize, nameof(BatchSize));
-        Memory.Guard.Positive(LearningRate, nameof(LearningRate));
-        if (Masking && !(MaskFraction > 0 && MaskFraction < 1))
-            throw new ArgumentOutOfRangeException(nameof(MaskFraction), MaskFraction, $"MaskFraction must lie in (0, 1) (got {MaskFraction}).");
-        Memory.Guard.Defined(Initialization, nameof(Initialization));
-        if (Deep is { } deep)
-        {
-            Memory.Guard.Positive(deep.HiddenSize, nameof(DeepClusteringOptions.HiddenSize));
-            Memory.Guard.Positive(deep.LatentSize, nameof(DeepClusteringOptions.LatentSize));
-            Memory.Guard.Positive(deep.PretrainEpochs, nameof(DeepClusteringOptions.PretrainEpochs));
-            Memory.Guard.Positive(deep.LearningRate, nameof(DeepClusteringOptions.LearningRate));
-        }
-        Memory.Guard.Defined(Device, nameof(Device));
-    }
 }
 
-/// <summary>Sizes and pretraining of the deep variant's encoder/decoder MLPs.</summary>
+/// <summary>Sizes and pretraining of the deep variant's encoder/decoder MLPs, each validated when set.</summary>
 public sealed record DeepClusteringOptions
 {
-    /// <summary>Hidden units of encoder and decoder. Default 256.</summary>
-    public int HiddenSize { get; init; } = 256;
+    private readonly int hiddenSize = 256, latentSize = 10, pretrainEpochs = 30;
+    private readonly double learningRate = 0.001;
 
-    /// <summary>Latent size, where the prototypes live. Default 10.</summary>
-    public int LatentSize { get; init; } = 10;
+    /// <summary>Hidden units of encoder and decoder (&gt; 0). Default 256.</summary>
+    public int HiddenSize { get => hiddenSize; init => hiddenSize = Guard.Positive(value, nameof(HiddenSize)); }
 
-    /// <summary>Epochs of plain autoencoder training before the prototypes are seeded in the latent space. Default 30.</summary>
-    public int PretrainEpochs { get; init; } = 30;
+    /// <summary>Latent size, where the prototypes live (&gt; 0). Default 10.</summary>
+    public int LatentSize { get => latentSize; init => latentSize = Guard.Positive(value, nameof(LatentSize)); }
 
-    /// <summary>Adam's learning rate for the encoder and decoder (the prototypes use the main one). Default 0.001.</summary>
-    public double LearningRate { get; init; } = 0.001;
+    /// <summary>Epochs of plain autoencoder training before the prototypes are seeded in the latent space (&gt; 0). Default 30.</summary>
+    public int PretrainEpochs { get => pretrainEpochs; init => pretrainEpochs = Guard.Positive(value, nameof(PretrainEpochs)); }
+
+    /// <summary>Adam's learning rate for the encoder and decoder (&gt; 0; the prototypes use the main one). Default 0.001.</summary>
+    public double LearningRate { get => learningRate; init => learningRate = Guard.Positive(value, nameof(LearningRate)); }
 }

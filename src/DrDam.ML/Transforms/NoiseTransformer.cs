@@ -20,7 +20,7 @@ public sealed class NoiseTransformer : RowBatchTransformer
         ArgumentException.ThrowIfNullOrWhiteSpace(inputColumn);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputColumn);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        options.ValidateCombination();
         (InputColumn, OutputColumn, Options) = (inputColumn, outputColumn, options);
     }
 

@@ -1,3 +1,5 @@
+using DrDam.ML.Memory;
+
 namespace DrDam.ML.Transforms;
 
 /// <summary>Which part of a vector an occlusion hides.</summary>
@@ -15,49 +17,46 @@ public enum OcclusionKind
 /// Settings of <c>mlContext.Transforms.AssociativeMemory.Occlude</c>. The vector is read as an image of
 /// <see cref="Height"/>×<see cref="Width"/>×<see cref="Channels"/> values, planar (ML.NET's
 /// ExtractPixels default: all of channel 0, then channel 1…) or interleaved; with Height = 0 it is one
-/// column of D values. Validated when the estimator is created.
+/// column of D values. Each setting is validated when set; the rectangle against the kind when the estimator is created.
 /// </summary>
 public sealed record OcclusionOptions
 {
+    private readonly OcclusionKind kind = OcclusionKind.Bottom;
+    private readonly double fraction = 0.5;
+    private readonly int height, width = 1, channels = 1;
+    private readonly (int X, int Y, int Width, int Height) rectangle;
+    private readonly float fillValue;
+
     /// <summary>What to hide. Default <see cref="OcclusionKind.Bottom"/>.</summary>
-    public OcclusionKind Kind { get; init; } = OcclusionKind.Bottom;
+    public OcclusionKind Kind { get => kind; init => kind = Guard.Defined(value, nameof(Kind)); }
 
     /// <summary>Fraction of rows or pixels hidden, in [0, 1]. Default 0.5.</summary>
-    public double Fraction { get; init; } = 0.5;
+    public double Fraction { get => fraction; init => fraction = Guard.Fraction(value, nameof(Fraction)); }
 
-    /// <summary>Image height; 0 reads the vector as one column. Default 0.</summary>
-    public int Height { get; init; }
+    /// <summary>Image height (&gt;= 0); 0 reads the vector as one column. Default 0.</summary>
+    public int Height { get => height; init => height = Guard.NonNegative(value, nameof(Height)); }
 
-    /// <summary>Image width. Default 1.</summary>
-    public int Width { get; init; } = 1;
+    /// <summary>Image width (&gt; 0). Default 1.</summary>
+    public int Width { get => width; init => width = Guard.Positive(value, nameof(Width)); }
 
-    /// <summary>Channels per pixel. Default 1.</summary>
-    public int Channels { get; init; } = 1;
+    /// <summary>Channels per pixel (&gt; 0). Default 1.</summary>
+    public int Channels { get => channels; init => channels = Guard.Positive(value, nameof(Channels)); }
 
     /// <summary>Whether channels are interleaved per pixel (RGBRGB…) rather than planar. Default false.</summary>
     public bool Interleaved { get; init; }
 
-    /// <summary>(x, y, width, height) of the hidden rectangle, for <see cref="OcclusionKind.Rectangle"/>.</summary>
-    public (int X, int Y, int Width, int Height) Rectangle { get; init; }
+    /// <summary>(x, y, width, height) of the hidden rectangle, for <see cref="OcclusionKind.Rectangle"/>; every part &gt;= 0.</summary>
+    public (int X, int Y, int Width, int Height) Rectangle
+    {
+        get => rectangle;
+        init => rectangle = value.X < 0 || value.Y < 0 || value.Width < 0 || value.Height < 0
+            ? throw new ArgumentOutOfRangeException(nameof(Rectangle), value, $"Rectangle must have non-negative x, y, width and height (got {value}).")
+            : value;
+    }
 
-    /// <summary>Value written into hidden coordinates. Default 0.</summary>
-    public float FillValue { get; init; }
+    /// <summary>Value written into hidden coordinates (finite). Default 0.</summary>
+    public float FillValue { get => fillValue; init => fillValue = Guard.Finite(value, nameof(FillValue)); }
 
     /// <summary>Seed of the random occlusion; row r always hides the same pixels. Default 0.</summary>
     public ulong Seed { get; init; }
-
-    /// <summary>Throws if a setting is invalid, naming it.</summary>
-    public void Validate()
-    {
-        if (!Enum.IsDefined(Kind))
-            throw new ArgumentOutOfRangeException(nameof(Kind), Kind, $"Kind must be Bottom, Random or Rectangle (got {Kind}).");
-        if (!(Fraction >= 0 && Fraction <= 1))
-            throw new ArgumentOutOfRangeException(nameof(Fraction), Fraction, $"Fraction must lie in [0, 1] (got {Fraction}).");
-        if (Height < 0 || Width < 1 || Channels < 1)
-            throw new ArgumentOutOfRangeException(nameof(Height), $"Height must be >= 0 and Width, Channels >= 1 (got {Height}×{Width}×{Channels}).");
-        if (Kind == OcclusionKind.Rectangle && (Rectangle.Width < 0 || Rectangle.Height < 0 || Rectangle.X < 0 || Rectangle.Y < 0))
-            throw new ArgumentOutOfRangeException(nameof(Rectangle), Rectangle, $"Rectangle must have non-negative x, y, width and height (got {Rectangle}).");
-        if (!float.IsFinite(FillValue))
-            throw new ArgumentOutOfRangeException(nameof(FillValue), FillValue, "FillValue must be finite.");
-    }
 }

@@ -24,7 +24,6 @@ public sealed class OcclusionTransformer : RowBatchTransformer
         ArgumentException.ThrowIfNullOrWhiteSpace(outputColumn);
         ArgumentException.ThrowIfNullOrWhiteSpace(maskColumn);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
         (InputColumn, OutputColumn, MaskColumn, Options) = (inputColumn, outputColumn, maskColumn, options);
     }
 
