@@ -2,7 +2,8 @@ using Microsoft.ML;
 
 // Usage: DrDam.ML.ModelHost <model.zip> <input.idv> <output.idv>
 // Loads the model in this (fresh) process, applies it to the input data view (ML.NET binary format)
-// and saves every column of the result, so a test can compare it bit for bit with its own process.
+// and saves every column of the result, so a test can compare it bit for bit with its own process. The
+// names of the assemblies the process loaded go to <output.idv>.assemblies (e.g. to show ClAM predicts without TorchSharp).
 // Nothing registers DrDam.ML here: ML.NET must find the loaders from the model file alone.
 if (args.Length != 3)
 {
@@ -15,4 +16,5 @@ var input = ml.Data.LoadFromBinary(args[1]);
 var output = model.Transform(input);
 using (var stream = File.Create(args[2]))
     ml.Data.SaveAsBinary(output, stream, keepHidden: false);
+File.WriteAllLines(args[2] + ".assemblies", AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetName().Name!).Order());
 return 0;

@@ -69,6 +69,11 @@ public sealed class AssociativeMemoryClusteringTests : IDisposable
         var actual = FreshProcess.Apply(ml, path, data, folder);
         Assert.Equal(Columns.Values<uint>(expected, "PredictedLabel"), Columns.Values<uint>(actual, "PredictedLabel"));
         Assert.Equal(Columns.Vectors(expected, "Score"), Columns.Vectors(actual, "Score"));
+        // Loading and predicting needs DrDam.ML only: the training package and TorchSharp never load.
+        var loaded = File.ReadAllLines(Path.Combine(folder, "output.idv.assemblies"));
+        Assert.Contains("DrDam.ML", loaded);
+        Assert.DoesNotContain("TorchSharp", loaded);
+        Assert.DoesNotContain("DrDam.ML.TorchSharp", loaded);
     }
 
     private sealed class Wide
