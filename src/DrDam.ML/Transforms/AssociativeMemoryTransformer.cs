@@ -1,7 +1,6 @@
 using DrDam.ML.Compute;
 using DrDam.ML.Memory;
 using DrDam.ML.Memory.Dynamics;
-using DrDam.ML.Memory.Persistence;
 using DrDam.ML.Transforms;
 using DrDam.ML.Transforms.Plumbing;
 using Microsoft.ML;
