@@ -19,12 +19,13 @@ internal abstract class EvaluatorBase(IAssociativeMemory memory, int maxBatch) :
         if (rows < 0 || rows > MaxBatch)
             throw new ArgumentOutOfRangeException(nameof(rows), rows, $"rows must lie in [0, MaxBatch = {MaxBatch}].");
         var d = Dimension;
-        if (states.Length != rows * d)
-            throw new ArgumentException($"states must hold rows×Dimension = {rows}×{d} = {rows * d} values (got {states.Length}).", nameof(states));
+        var values = (long)rows * d;
+        if (states.Length != values)
+            throw new ArgumentException($"states must hold rows×Dimension = {rows}×{d} = {values} values (got {states.Length}).", nameof(states));
         if (energies.Length < rows)
             throw new ArgumentException($"energies must hold at least rows = {rows} values (got {energies.Length}).", nameof(energies));
-        if (gradients.Length < rows * d)
-            throw new ArgumentException($"gradients must hold at least rows×Dimension = {rows * d} values (got {gradients.Length}).", nameof(gradients));
+        if (gradients.Length < values)
+            throw new ArgumentException($"gradients must hold at least rows×Dimension = {values} values (got {gradients.Length}).", nameof(gradients));
         for (var i = 0; i < states.Length; i++)
         {
             if (!float.IsFinite(states[i]))
@@ -46,6 +47,9 @@ internal abstract class EvaluatorBase(IAssociativeMemory memory, int maxBatch) :
             throw new ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, $"maxBatch must be > 0 (got {maxBatch}).");
         if (memory.Count <= 0)
             throw new ArgumentException($"memory holds no patterns (Count = {memory.Count}); store at least one before evaluating it.", nameof(memory));
+        // The batch buffers: maxBatch states, gradients and (MrDAM) scores, or (DrDAM) projections per block.
+        var width = Math.Max(memory.Dimension, memory is MemoryMatrix ? memory.Count : Math.Min(((DistributedMemory)memory).Features.BlockSize, int.MaxValue));
+        MemoryLimits.Values((long)maxBatch * width, sizeof(float), $"a batch of maxBatch×{width} values", nameof(maxBatch));
         return memory switch
         {
             MemoryMatrix m => matrix(m),

@@ -12,15 +12,17 @@ public abstract record AssociativeMemoryOptions
     private readonly double beta = DefaultBeta;
 
     /// <summary>
-    /// β, the inverse temperature (&gt; 0): larger β makes each stored pattern a sharper, separate minimum.
-    /// Default <see cref="DefaultBeta"/>; see <see cref="IsBetaSet"/> and <see cref="Dynamics.AutomaticBeta"/>.
+    /// β, the inverse temperature (&gt; 0, at most <see cref="MemoryLimits.MaxBeta"/>): larger β makes each stored
+    /// pattern a sharper, separate minimum. Default <see cref="DefaultBeta"/>; see <see cref="IsBetaSet"/> and
+    /// <see cref="Dynamics.AutomaticBeta"/>.
     /// </summary>
     public double Beta
     {
         get => beta;
         init
         {
-            beta = Guard.Positive(value, nameof(Beta));
+            beta = Guard.Positive(value, nameof(Beta)) <= MemoryLimits.MaxBeta ? value
+                : throw new ArgumentOutOfRangeException(nameof(Beta), value, $"Beta must be at most {MemoryLimits.MaxBeta:G} (got {value:G}): larger values overflow single precision.");
             IsBetaSet = true;
         }
     }

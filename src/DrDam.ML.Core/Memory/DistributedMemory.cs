@@ -6,11 +6,16 @@ namespace DrDam.ML.Memory;
 /// DrDAM: every stored pattern is mapped by φ(√β·ξ) and summed into one vector T whose length
 /// (Y or 2Y) does not depend on K (docs/MATH.md §3). Patterns are not kept; adding or removing one costs
 /// O(DY); memories built with the same seed, β, basis and dimension merge by addition.
+/// Thread safety: adding, removing, merging and restoring are serialised by a lock, so several threads may
+/// add patterns at once (T is then their sum in the order the lock admitted them). Reading T, or retrieving,
+/// while another thread mutates the memory is not supported: an evaluator created before a change refuses to
+/// run after it (<see cref="IAssociativeMemory.Version"/>).
 /// </summary>
 public sealed class DistributedMemory : IAssociativeMemory
 {
     private readonly double[] memory;
     private readonly float[]? linearAttention;
+    private readonly Lock sync = new();
 
     /// <summary>Creates an empty memory for <paramref name="dimension"/>-dimensional patterns.</summary>
     public DistributedMemory(int dimension, DistributedMemoryOptions options)
@@ -95,31 +100,40 @@ public sealed class DistributedMemory : IAssociativeMemory
         RequireSame(nameof(Options.Seed), Options.Seed, other.Options.Seed);
         RequireSame(nameof(Options.Orthogonal), Options.Orthogonal, other.Options.Orthogonal);
         RequireSame(nameof(Options.LinearAttention), Options.LinearAttention, other.Options.LinearAttention);
-        for (var i = 0; i < memory.Length; i++)
-            memory[i] += other.memory[i];
-        if (linearAttention is not null)
-            System.Numerics.Tensors.TensorPrimitives.Add(linearAttention, other.linearAttention!, linearAttention);
-        Count += other.Count;
-        Version++;
+        lock (sync)
+        {
+            for (var i = 0; i < memory.Length; i++)
+                memory[i] += other.memory[i];
+            if (linearAttention is not null)
+                System.Numerics.Tensors.TensorPrimitives.Add(linearAttention, other.linearAttention!, linearAttention);
+            Count += other.Count;
+            Version++;
+        }
     }
 
     /// <summary>Restores a memory's state (persistence).</summary>
     internal void Restore(ReadOnlySpan<double> storedMemory, ReadOnlySpan<float> storedLinearAttention, long count)
     {
-        storedMemory.CopyTo(memory);
-        storedLinearAttention.CopyTo(linearAttention);
-        Count = count;
-        Version++;
+        lock (sync)
+        {
+            storedMemory.CopyTo(memory);
+            storedLinearAttention.CopyTo(linearAttention);
+            Count = count;
+            Version++;
+        }
     }
 
     private void Accumulate(ReadOnlyMemory<float> patterns, int rows, double sign)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
-        Guard.Length(patterns.Length, rows * Dimension, "patterns", $"rows×Dimension ({rows}×{Dimension})");
+        Guard.Length(patterns.Length, (long)rows * Dimension, "patterns", $"rows×Dimension ({rows}×{Dimension})");
         Guard.Finite(patterns.Span, Dimension, "patterns");
-        Features.Accumulate(patterns, rows, sign, memory, linearAttention);
-        Count += (long)sign * rows;
-        Version++;
+        lock (sync)
+        {
+            Features.Accumulate(patterns, rows, sign, memory, linearAttention);
+            Count += (long)sign * rows;
+            Version++;
+        }
     }
 
     private static void RequireSame<T>(string name, T mine, T theirs)

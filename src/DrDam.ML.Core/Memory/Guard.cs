@@ -41,7 +41,7 @@ internal static class Guard
         return value;
     }
 
-    public static void Length(int actual, int expected, string name, string shape)
+    public static void Length(long actual, long expected, string name, string shape)
     {
         if (actual != expected)
             throw new ArgumentException($"{name} must hold {shape} = {expected} values (got {actual}).", name);

@@ -5,13 +5,17 @@ namespace DrDam.ML.Memory;
 
 /// <summary>
 /// MrDAM: the K×D matrix Ξ of stored patterns with an exact energy (docs/MATH.md §1). Memory O(KD),
-/// one descent step O(KD) per query.
+/// one descent step O(KD) per query. Thread safety: adding and removing are serialised by a lock, so several
+/// threads may add patterns at once (rows land in the order the lock admitted them). Reading patterns, or
+/// retrieving, while another thread mutates the memory is not supported: an evaluator created before a change
+/// refuses to run after it (<see cref="IAssociativeMemory.Version"/>).
 /// </summary>
 public sealed class MemoryMatrix : IAssociativeMemory
 {
     private float[] patterns;
     private float[] squaredNorms;
     private int count;
+    private readonly Lock sync = new();
 
     /// <summary>Creates an empty memory for <paramref name="dimension"/>-dimensional patterns.</summary>
     public MemoryMatrix(int dimension, MemoryMatrixOptions options)
@@ -104,33 +108,41 @@ public sealed class MemoryMatrix : IAssociativeMemory
     public void AddRange(ReadOnlySpan<float> rowMajorPatterns, int rows)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
-        Guard.Length(rowMajorPatterns.Length, rows * Dimension, "patterns", $"rows×Dimension ({rows}×{Dimension})");
+        Guard.Length(rowMajorPatterns.Length, (long)rows * Dimension, "patterns", $"rows×Dimension ({rows}×{Dimension})");
         Guard.Finite(rowMajorPatterns, Dimension, "patterns");
-        EnsureCapacity(count + rows);
-        rowMajorPatterns.CopyTo(patterns.AsSpan(count * Dimension));
-        for (var i = 0; i < rows; i++)
-            squaredNorms[count + i] = TensorPrimitives.Dot(rowMajorPatterns.Slice(i * Dimension, Dimension), rowMajorPatterns.Slice(i * Dimension, Dimension));
-        count += rows;
-        Version++;
+        lock (sync)
+        {
+            EnsureCapacity((long)count + rows);
+            rowMajorPatterns.CopyTo(patterns.AsSpan(count * Dimension));
+            for (var i = 0; i < rows; i++)
+                squaredNorms[count + i] = TensorPrimitives.Dot(rowMajorPatterns.Slice(i * Dimension, Dimension), rowMajorPatterns.Slice(i * Dimension, Dimension));
+            count += rows;
+            Version++;
+        }
     }
 
     /// <summary>Removes pattern μ; later patterns move up one index.</summary>
     public void RemoveAt(int index)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(index);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, count);
-        patterns.AsSpan((index + 1) * Dimension, (count - index - 1) * Dimension).CopyTo(patterns.AsSpan(index * Dimension));
-        squaredNorms.AsSpan(index + 1, count - index - 1).CopyTo(squaredNorms.AsSpan(index));
-        count--;
-        Version++;
+        lock (sync)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(index);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, count);
+            patterns.AsSpan((index + 1) * Dimension, (count - index - 1) * Dimension).CopyTo(patterns.AsSpan(index * Dimension));
+            squaredNorms.AsSpan(index + 1, count - index - 1).CopyTo(squaredNorms.AsSpan(index));
+            count--;
+            Version++;
+        }
     }
 
-    private void EnsureCapacity(int rows)
+    // Grows geometrically, but never past what one array holds; a size that cannot fit is refused before allocating.
+    private void EnsureCapacity(long rows)
     {
         if (rows <= squaredNorms.Length)
             return;
-        var capacity = Math.Max(rows, Math.Max(4, 2 * squaredNorms.Length));
-        Array.Resize(ref patterns, capacity * Dimension);
-        Array.Resize(ref squaredNorms, capacity);
+        MemoryLimits.Values(rows * Dimension, sizeof(float), $"K×D = {rows}×{Dimension} patterns", nameof(rows));
+        var capacity = Math.Min(Math.Max(rows, Math.Max(4, 2L * squaredNorms.Length)), MemoryLimits.MaxValues / Dimension);
+        Array.Resize(ref patterns, (int)(capacity * Dimension));
+        Array.Resize(ref squaredNorms, (int)capacity);
     }
 }

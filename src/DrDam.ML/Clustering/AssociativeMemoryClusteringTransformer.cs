@@ -56,7 +56,7 @@ public sealed class AssociativeMemoryClusteringTransformer : RowBatchTransformer
         ctx.SaveBinaryStream(PrototypesEntry, writer => MemorySerializer.Write(writer.BaseStream, Prototypes));
         if (Encoder is { } encoder)
         {
-            ctx.SaveBinaryStream(EncoderEntry, writer =>
+            ModelEntries.SaveChecked(ctx, EncoderEntry, writer =>
             {
                 writer.Write(encoder.Inputs);
                 writer.Write(encoder.Hidden);
@@ -70,25 +70,28 @@ public sealed class AssociativeMemoryClusteringTransformer : RowBatchTransformer
     private static AssociativeMemoryClusteringTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {
         ctx.CheckAtModel(ModelFormat.Version(ModelSignature, LoaderSignature));
-        var feature = ctx.LoadNonEmptyString();
-        var stepSize = ctx.Reader.ReadDouble();
-        var steps = ctx.Reader.ReadInt32();
-        MemoryMatrix? prototypes = null;
-        if (!ctx.TryLoadBinaryStream(PrototypesEntry, reader => prototypes = MemorySerializer.Read(reader.BaseStream) as MemoryMatrix
-                ?? throw new InvalidDataException($"{PrototypesEntry} does not hold a memory matrix.")))
-            throw new InvalidDataException($"The model has no {PrototypesEntry} entry: the file is incomplete.");
-        Encoder? encoder = null;
-        ctx.TryLoadBinaryStream(EncoderEntry, reader =>
+        var (feature, stepSize, steps) = ModelEntries.Load(ctx, ModelEntries.Settings, () => (ctx.LoadNonEmptyString(), ctx.Reader.ReadDouble(), ctx.Reader.ReadInt32()));
+        var prototypes = ModelEntries.Load(ctx, PrototypesEntry, () =>
+        {
+            using var entry = ctx.Repository.OpenEntryOrNull(ctx.Directory, PrototypesEntry)
+                ?? throw new InvalidDataException($"the file has no {PrototypesEntry}: it is incomplete.");
+            return MemorySerializer.Read(entry.Stream) as MemoryMatrix ?? throw new InvalidDataException($"{PrototypesEntry} does not hold a memory matrix.");
+        });
+        var encoder = ModelEntries.Load(ctx, EncoderEntry, () => ModelEntries.LoadChecked(ctx, ctx.Directory, EncoderEntry, reader =>
         {
             var (inputs, hidden, latent) = (reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32());
-            float[] Read(int length)
+            if (inputs < 1 || hidden < 1 || latent != prototypes.Dimension)
+                throw new InvalidDataException($"{EncoderEntry} declares {inputs}→{hidden}→{latent} units for prototypes of dimension {prototypes.Dimension}.");
+            float[] Read(long length)
             {
+                if (length * sizeof(float) > reader.BaseStream.Length - reader.BaseStream.Position)
+                    throw new InvalidDataException($"{EncoderEntry} declares {length} weights, more than it holds.");
                 var values = new float[length];
                 reader.BaseStream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
                 return values;
             }
-            encoder = new Encoder(inputs, hidden, latent, Read(hidden * inputs), Read(hidden), Read(latent * hidden), Read(latent));
-        });
-        return new AssociativeMemoryClusteringTransformer(feature, prototypes!, encoder, stepSize, steps);
+            return new Encoder(inputs, hidden, latent, Read((long)hidden * inputs), Read(hidden), Read((long)latent * hidden), Read(latent));
+        }));
+        return ModelEntries.Load(ctx, ModelEntries.Settings, () => new AssociativeMemoryClusteringTransformer(feature, prototypes, encoder, stepSize, steps));
     }
 }

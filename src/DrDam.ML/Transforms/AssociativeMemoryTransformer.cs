@@ -172,12 +172,15 @@ public sealed class AssociativeMemoryTransformer : RowBatchTransformer
     private static AssociativeMemoryTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {
         ctx.CheckAtModel(ModelFormat.Version(ModelSignature, LoaderSignature));
-        var columns = new RetrievalColumns(ctx.LoadNonEmptyString(), ctx.LoadStringOrNull(), ctx.LoadNonEmptyString());
-        var storeColumn = ctx.LoadNonEmptyString();
-        var labelColumn = ctx.LoadStringOrNull();
-        var retrieval = new RetrievalOptions { StepSize = ctx.Reader.ReadDouble(), MaxSteps = ctx.Reader.ReadInt32(), Tolerance = ctx.Reader.ReadDouble(), RecordEnergyTrace = ctx.Reader.ReadBoolean() };
-        var batchSize = ctx.Reader.ReadInt32();
+        var (columns, storeColumn, labelColumn, retrieval, batchSize) = ModelEntries.Load(ctx, ModelEntries.Settings, () =>
+        (
+            new RetrievalColumns(ctx.LoadNonEmptyString(), ctx.LoadStringOrNull(), ctx.LoadNonEmptyString()),
+            ctx.LoadNonEmptyString(),
+            ctx.LoadStringOrNull(),
+            new RetrievalOptions { StepSize = ctx.Reader.ReadDouble(), MaxSteps = ctx.Reader.ReadInt32(), Tolerance = ctx.Reader.ReadDouble(), RecordEnergyTrace = ctx.Reader.ReadBoolean() },
+            ModelEntries.BatchSize(ctx.Reader.ReadInt32())
+        ));
         var store = SharedStoreEntry.Load(ctx, expectLabels: labelColumn is not null);
-        return new(store, columns, retrieval, batchSize, storeColumn, labelColumn);
+        return ModelEntries.Load(ctx, ModelEntries.Settings, () => new AssociativeMemoryTransformer(store, columns, retrieval, batchSize, storeColumn, labelColumn));
     }
 }

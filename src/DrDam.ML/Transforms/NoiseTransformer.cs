@@ -59,17 +59,20 @@ public sealed class NoiseTransformer : RowBatchTransformer
     private static NoiseTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {
         ctx.CheckAtModel(ModelFormat.Version(ModelSignature, LoaderSignature));
-        var (input, output) = (ctx.LoadNonEmptyString(), ctx.LoadNonEmptyString());
-        var r = ctx.Reader;
-        var options = new NoiseOptions
+        return ModelEntries.Load(ctx, ModelEntries.Settings, () =>
         {
-            Kind = (NoiseKind)r.ReadInt32(),
-            Amount = r.ReadDouble(),
-            Low = r.ReadSingle(),
-            High = r.ReadSingle(),
-            Clip = r.ReadBoolean(),
-            Seed = r.ReadUInt64(),
-        };
-        return new NoiseTransformer(input, output, options);
+            var (input, output) = (ctx.LoadNonEmptyString(), ctx.LoadNonEmptyString());
+            var r = ctx.Reader;
+            var options = new NoiseOptions
+            {
+                Kind = (NoiseKind)r.ReadInt32(),
+                Amount = r.ReadDouble(),
+                Low = r.ReadSingle(),
+                High = r.ReadSingle(),
+                Clip = r.ReadBoolean(),
+                Seed = r.ReadUInt64(),
+            };
+            return new NoiseTransformer(input, output, options);
+        });
     }
 }

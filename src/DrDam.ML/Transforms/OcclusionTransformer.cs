@@ -72,20 +72,23 @@ public sealed class OcclusionTransformer : RowBatchTransformer
     private static OcclusionTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {
         ctx.CheckAtModel(ModelFormat.Version(ModelSignature, LoaderSignature));
-        var (input, output, mask) = (ctx.LoadNonEmptyString(), ctx.LoadNonEmptyString(), ctx.LoadNonEmptyString());
-        var r = ctx.Reader;
-        var options = new OcclusionOptions
+        return ModelEntries.Load(ctx, ModelEntries.Settings, () =>
         {
-            Kind = (OcclusionKind)r.ReadInt32(),
-            Fraction = r.ReadDouble(),
-            Height = r.ReadInt32(),
-            Width = r.ReadInt32(),
-            Channels = r.ReadInt32(),
-            Interleaved = r.ReadBoolean(),
-            Rectangle = (r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32()),
-            FillValue = r.ReadSingle(),
-            Seed = r.ReadUInt64(),
-        };
-        return new OcclusionTransformer(input, output, mask, options);
+            var (input, output, mask) = (ctx.LoadNonEmptyString(), ctx.LoadNonEmptyString(), ctx.LoadNonEmptyString());
+            var r = ctx.Reader;
+            var options = new OcclusionOptions
+            {
+                Kind = (OcclusionKind)r.ReadInt32(),
+                Fraction = r.ReadDouble(),
+                Height = r.ReadInt32(),
+                Width = r.ReadInt32(),
+                Channels = r.ReadInt32(),
+                Interleaved = r.ReadBoolean(),
+                Rectangle = (r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32()),
+                FillValue = r.ReadSingle(),
+                Seed = r.ReadUInt64(),
+            };
+            return new OcclusionTransformer(input, output, mask, options);
+        });
     }
 }

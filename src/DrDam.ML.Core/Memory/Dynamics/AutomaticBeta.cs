@@ -35,7 +35,7 @@ public static class AutomaticBeta
     public static double MeanSquaredDistance(ReadOnlySpan<float> patterns, int rows, int dimension)
     {
         Guard.Positive(dimension, nameof(dimension));
-        Guard.Length(patterns.Length, checked(rows * dimension), nameof(patterns), "rows × dimension");
+        Guard.Length(patterns.Length, (long)rows * dimension, nameof(patterns), "rows × dimension");
         if (rows < 2)
             return 0;
         var sample = Sample(rows);

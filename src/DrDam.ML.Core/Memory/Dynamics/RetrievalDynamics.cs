@@ -23,9 +23,9 @@ public sealed class RetrievalDynamics(RetrievalOptions options)
         ArgumentNullException.ThrowIfNull(evaluator);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         var d = evaluator.Dimension;
-        Guard.Length(queries.Length, count * d, nameof(queries), $"count×Dimension ({count}×{d})");
+        Guard.Length(queries.Length, (long)count * d, nameof(queries), $"count×Dimension ({count}×{d})");
         if (!clamped.IsEmpty)
-            Guard.Length(clamped.Length, count * d, nameof(clamped), $"count×Dimension ({count}×{d})");
+            Guard.Length(clamped.Length, (long)count * d, nameof(clamped), $"count×Dimension ({count}×{d})");
         Guard.Finite(queries, d, nameof(queries));
 
         var result = new RetrievalResult(count, d, queries.ToArray(), Options.RecordEnergyTrace);

@@ -21,6 +21,12 @@ public sealed class FeatureSpace
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
         Basis = FeatureBasis.Create(options.Basis);
+        // Refuse what cannot be held before any allocation: T (Y or 2Y doubles), a block of Ω, a cached Ω (Y×D floats).
+        Guard.Positive(dimension, nameof(dimension));
+        MemoryLimits.Values((long)Basis.Parts * options.FeatureCount, sizeof(double), $"T ({Basis.Parts}×FeatureCount)", nameof(options.FeatureCount));
+        MemoryLimits.Values((long)Math.Min(options.ProjectionBlockSize, options.FeatureCount) * dimension, sizeof(float), "one block of Ω (ProjectionBlockSize×dimension)", nameof(options.ProjectionBlockSize));
+        if (options.ProjectionStorage == ProjectionStorage.Cached)
+            MemoryLimits.Bytes((long)options.FeatureCount * dimension * sizeof(float), "a cached Ω (FeatureCount×dimension floats; ProjectionStorage.OnDemand holds one block)", nameof(options.FeatureCount));
         Projection = new RandomProjection(dimension, options.FeatureCount, options.Seed, options.Orthogonal);
         BlockSize = Math.Min(options.ProjectionBlockSize, options.FeatureCount);
         BlockCount = (FeatureCount + BlockSize - 1) / BlockSize;

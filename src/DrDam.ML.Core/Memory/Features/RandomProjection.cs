@@ -37,7 +37,7 @@ public sealed class RandomProjection
     public void FillRows(int start, int count, Span<float> destination)
     {
         CheckRange(start, count);
-        Guard.Length(destination.Length, count * Dimension, nameof(destination), "count×Dimension");
+        Guard.Length(destination.Length, (long)count * Dimension, nameof(destination), "count×Dimension");
         if (!Orthogonal)
         {
             for (var i = 0; i < count; i++)

@@ -10,8 +10,9 @@ namespace DrDam.ML.Memory.Persistence;
 /// Binary format of a memory: magic "DRDAMMEM", format version, payload length, a kind byte, every
 /// hyper-parameter (seed included), the data (Ξ for MrDAM; T, and R if any, for DrDAM: never Ω nor
 /// the patterns), then a CRC-32 of everything before it. Little-endian throughout. Reading checks
-/// magic, version, length and checksum before parsing, so a damaged file fails with an
-/// <see cref="InvalidDataException"/> that says what is wrong.
+/// magic, version, length and checksum before parsing, then bounds every size field by what the record
+/// holds and by <see cref="MemoryLimits"/> before allocating, and accepts no trailing byte. Every failure is
+/// an <see cref="InvalidDataException"/> that says what is wrong.
 /// </summary>
 public static class MemorySerializer
 {
@@ -87,9 +88,10 @@ public static class MemorySerializer
                 var kind => throw new InvalidDataException($"DrDam.ML memory has unknown kind {kind} (expected {MatrixKind} or {DistributedKind})."),
             };
         }
-        catch (Exception e) when (e is EndOfStreamException or ArgumentException)
+        catch (Exception e) when (e is EndOfStreamException or ArgumentException or OverflowException or OutOfMemoryException or AggregateException)
         {
-            throw new InvalidDataException($"DrDam.ML memory content is inconsistent: {e.Message}", e);
+            var cause = e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerExceptions[0] : e;
+            throw new InvalidDataException($"DrDam.ML memory content is inconsistent: {cause.Message}", e);
         }
     }
 
@@ -106,8 +108,10 @@ public static class MemorySerializer
 
     private static MemoryMatrix ReadMatrix(BinaryReader reader)
     {
-        var dimension = reader.ReadInt32();
+        var dimension = Positive(reader.ReadInt32(), "dimension");
         var count = reader.ReadInt32();
+        if (count < 0)
+            throw new InvalidDataException($"DrDam.ML memory declares {count} patterns.");
         var options = new MemoryMatrixOptions
         {
             Energy = (EnergyKind)reader.ReadByte(),
@@ -115,6 +119,7 @@ public static class MemorySerializer
             Epsilon = reader.ReadDouble(),
         };
         var patterns = ReadArray<float>(reader, (long)dimension * count, "patterns");
+        RequireEnd(reader, "the patterns");
         var matrix = new MemoryMatrix(dimension, options);
         matrix.AddRange(patterns, count);
         return matrix;
@@ -141,7 +146,7 @@ public static class MemorySerializer
 
     private static DistributedMemory ReadDistributed(BinaryReader reader)
     {
-        var dimension = reader.ReadInt32();
+        var dimension = Positive(reader.ReadInt32(), "dimension");
         var options = new DistributedMemoryOptions
         {
             FeatureCount = reader.ReadInt32(),
@@ -155,14 +160,24 @@ public static class MemorySerializer
             LogClip = reader.ReadDouble(),
         };
         var count = reader.ReadInt64();
+        if (count < 0)
+            throw new InvalidDataException($"DrDam.ML memory declares {count} stored patterns.");
         var featureLength = FeatureBasis.Create(options.Basis).FeatureLength(options.FeatureCount);
         var memory = ReadArray<double>(reader, featureLength, "T");
         var linearAttention = ReadArray<float>(reader, options.LinearAttention ? (long)featureLength * dimension : 0, "R");
-        if (reader.BaseStream.Position != reader.BaseStream.Length)
-            throw new InvalidDataException($"DrDam.ML memory has {reader.BaseStream.Length - reader.BaseStream.Position} unexpected bytes after R.");
+        RequireEnd(reader, "R");
         var result = new DistributedMemory(dimension, options);
         result.Restore(memory, linearAttention, count);
         return result;
+    }
+
+    private static int Positive(int value, string name)
+        => value > 0 ? value : throw new InvalidDataException($"DrDam.ML memory declares {name} {value}; it must be > 0.");
+
+    private static void RequireEnd(BinaryReader reader, string last)
+    {
+        if (reader.BaseStream.Position != reader.BaseStream.Length)
+            throw new InvalidDataException($"DrDam.ML memory has {reader.BaseStream.Length - reader.BaseStream.Position} unexpected bytes after {last}.");
     }
 
     private static T[] ReadArray<T>(BinaryReader reader, long length, string name) where T : unmanaged

@@ -35,7 +35,7 @@ internal static class SharedStoreEntry
             ctx.SaveBinaryStream(MemoryEntry, writer => MemorySerializer.Write(writer.BaseStream, store.Memory));
             if (store.Labels is { } labels)
             {
-                ctx.SaveBinaryStream(LabelsEntry, writer =>
+                ModelEntries.SaveChecked(ctx, LabelsEntry, writer =>
                 {
                     writer.Write(labels.Count);
                     foreach (var label in labels)
@@ -49,15 +49,19 @@ internal static class SharedStoreEntry
     /// <summary>Loads the store a stage saved (or refers to); stages naming the same folder share one instance.</summary>
     public static StoredMemory Load(ModelLoadContext ctx, bool expectLabels)
     {
-        var holder = ctx.Reader.ReadString();
+        var holder = ModelEntries.Load(ctx, ModelEntries.Settings, () => ctx.Reader.ReadString());
         var read = Read.GetValue(ctx.Repository, _ => []);
         lock (read)
         {
             if (read.TryGetValue(holder, out var shared))
                 return shared;
-            var memory = ReadEntry(ctx, holder, MemoryEntry, reader => MemorySerializer.Read(reader.BaseStream))
-                ?? throw new InvalidDataException($"The model has no {MemoryEntry} entry in '{holder}' for its associative memory: the file is incomplete.");
-            var labels = ReadEntry(ctx, holder, LabelsEntry, reader =>
+            var memory = ModelEntries.Load(ctx, MemoryEntry, () =>
+            {
+                using var entry = ctx.Repository.OpenEntryOrNull(holder, MemoryEntry)
+                    ?? throw new InvalidDataException($"the file has no {MemoryEntry} in '{holder}' for the associative memory: it is incomplete.");
+                return MemorySerializer.Read(entry.Stream);
+            });
+            var labels = ModelEntries.Load(ctx, LabelsEntry, () => ModelEntries.LoadChecked(ctx, holder, LabelsEntry, reader =>
             {
                 var count = reader.ReadInt32();
                 if (count != memory.Count)
@@ -66,21 +70,12 @@ internal static class SharedStoreEntry
                 for (var i = 0; i < count; i++)
                     list.Add(reader.ReadString());
                 return list;
-            });
+            }));
             if (expectLabels && labels is null)
-                throw new InvalidDataException($"The model names a label column but has no {LabelsEntry} entry in '{holder}': the file is incomplete.");
+                throw new InvalidDataException($"DrDam.ML model entry '{holder}/{LabelsEntry}' is missing, but the model names a label column: the file is incomplete.");
             var store = new StoredMemory(memory, labels);
             read[holder] = store;
             return store;
         }
-    }
-
-    private static T? ReadEntry<T>(ModelLoadContext ctx, string directory, string name, Func<BinaryReader, T> read) where T : class
-    {
-        using var entry = ctx.Repository.OpenEntryOrNull(directory, name);
-        if (entry is null)
-            return null;
-        using var reader = new BinaryReader(entry.Stream, System.Text.Encoding.UTF8, leaveOpen: true);
-        return read(reader);
     }
 }

@@ -1,0 +1,76 @@
+using System.IO.Hashing;
+using Microsoft.ML;
+
+namespace DrDam.ML.Transforms.Plumbing;
+
+/// <summary>
+/// How our stages read and write their entries in an ML.NET model zip so that a damaged file is always
+/// reported the same way: binary entries end with a CRC-32 that is checked before parsing, every settings
+/// field is range-checked by its options record, and every failure becomes an <see cref="InvalidDataException"/>
+/// that names the stage folder and the entry. (ML.NET's <c>Model.Load</c> calls loaders by reflection, so it
+/// hands the caller that exception wrapped in a <c>TargetInvocationException</c>.)
+/// </summary>
+internal static class ModelEntries
+{
+    /// <summary>The entry ML.NET keeps a stage's settings in.</summary>
+    public const string Settings = "Model.key";
+
+    /// <summary>The largest BatchSize a model may declare: a batch buffers BatchSize×D values.</summary>
+    public const int MaxBatchSize = 1 << 16;
+
+    /// <summary>Runs <paramref name="load"/>, turning any sign of a damaged entry into an InvalidDataException naming it.</summary>
+    public static T Load<T>(ModelLoadContext ctx, string entry, Func<T> load)
+    {
+        try
+        {
+            return load();
+        }
+        catch (Exception e) when (e is ArgumentException or EndOfStreamException or FormatException or OverflowException
+            or OutOfMemoryException or InvalidOperationException or AggregateException or InvalidDataException)
+        {
+            var where = string.IsNullOrEmpty(ctx.Directory) ? entry : $"{ctx.Directory}/{entry}";
+            throw new InvalidDataException($"DrDam.ML model entry '{where}' is invalid: {Unwrap(e).Message}", e);
+        }
+    }
+
+    /// <summary>A BatchSize read from a model: 1…<see cref="MaxBatchSize"/>.</summary>
+    public static int BatchSize(int value)
+        => value is > 0 and <= MaxBatchSize ? value : throw new InvalidDataException($"BatchSize {value} lies outside [1, {MaxBatchSize}].");
+
+    /// <summary>Saves a binary entry followed by the CRC-32 of its bytes.</summary>
+    public static void SaveChecked(ModelSaveContext ctx, string name, Action<BinaryWriter> write)
+    {
+        using var payload = new MemoryStream();
+        using (var writer = new BinaryWriter(payload, System.Text.Encoding.UTF8, leaveOpen: true))
+            write(writer);
+        ctx.SaveBinaryStream(name, writer =>
+        {
+            var bytes = payload.GetBuffer().AsSpan(0, (int)payload.Length);
+            writer.Write(bytes);
+            writer.Write(Crc32.Hash(bytes));
+        });
+    }
+
+    /// <summary>
+    /// Reads a binary entry of <paramref name="directory"/> written by <see cref="SaveChecked"/>: the checksum is
+    /// verified first, then <paramref name="read"/> must consume every byte. Null when the entry is absent.
+    /// </summary>
+    public static T? LoadChecked<T>(ModelLoadContext ctx, string directory, string name, Func<BinaryReader, T> read) where T : class
+    {
+        using var entry = ctx.Repository.OpenEntryOrNull(directory, name);
+        if (entry is null)
+            return null;
+        using var copy = new MemoryStream();
+        entry.Stream.CopyTo(copy);
+        var bytes = copy.GetBuffer().AsSpan(0, (int)copy.Length);
+        if (bytes.Length < 4 || !Crc32.Hash(bytes[..^4]).AsSpan().SequenceEqual(bytes[^4..]))
+            throw new InvalidDataException($"{name} is corrupted: its CRC-32 checksum does not match the content.");
+        using var reader = new BinaryReader(new MemoryStream(copy.GetBuffer(), 0, bytes.Length - 4, writable: false));
+        var result = read(reader);
+        if (reader.BaseStream.Position != reader.BaseStream.Length)
+            throw new InvalidDataException($"{name} has {reader.BaseStream.Length - reader.BaseStream.Position} unexpected bytes at its end.");
+        return result;
+    }
+
+    private static Exception Unwrap(Exception e) => e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerExceptions[0] : e;
+}
