@@ -20,7 +20,7 @@ internal static class ClusterJob
         public float[] Features { get; set; } = [];
     }
 
-    public static Dictionary<string, object?> Run(ClusterSettings s, IProgress<ClusteringEpoch>? progress)
+    public static Dictionary<string, object?> Run(ClusterSettings s, IProgress<ClusteringEpoch>? progress, Action<string>? status = null)
     {
         var data = s.Data;
         var d = data.Features[0].Length;
@@ -29,6 +29,10 @@ internal static class ClusterJob
         var k = s.K ?? classes?.Count ?? 3;
         if (k < 2 || k > data.Features.Length)
             throw new ArgumentException($"--k must lie in [2, rows = {data.Features.Length}] (got {k}).");
+        var distinct = data.Features.Select(f => string.Join(',', f)).Distinct().Take(k).Count();
+        if (distinct < k)
+            throw new ArgumentException($"--data: '{data.Name}' has only {distinct} distinct rows, fewer than the {k} clusters asked for (--k).");
+        var outDir = OutputFolder.Prepare(s.Out ?? Path.Combine("out", "cluster"), "--out");
         var ml = new MLContext(seed: s.Seed);
         var schema = SchemaDefinition.Create(typeof(Row));
         schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, d);
@@ -43,6 +47,7 @@ internal static class ClusterJob
         var normalized = ml.Data.Cache(normalize.Fit(view).Transform(view));
         var points = normalized.GetColumn<VBuffer<float>>("Features").Select(v => v.DenseValues().ToArray()).ToArray();
 
+        status?.Invoke($"ClAM training on {data.Features.Length} rows");
         var clock = Stopwatch.StartNew();
         var clam = ml.Clustering.Trainers.AssociativeMemory(new ClusteringOptions
         {
@@ -52,11 +57,14 @@ internal static class ClusterJob
         var clamLabels = Assignments(clam.Transform(normalized));
         var clamSeconds = clock.Elapsed.TotalSeconds;
         clock.Restart();
+        status?.Invoke("KMeans");
         var kmeans = ml.Clustering.Trainers.KMeans("Features", numberOfClusters: k).Fit(normalized);
         var kmeansLabels = Assignments(kmeans.Transform(normalized));
         var kmeansSeconds = clock.Elapsed.TotalSeconds;
 
-        var plot = Path.GetFullPath(Path.Combine(s.Out ?? Path.Combine("out", "cluster"), $"{data.Name}-clam.png"));
+        var plot = Path.Combine(outDir, $"{data.Name}-clam.png");
+        status?.Invoke("scoring");
+        var sample = SilhouetteSample(points.Length, s.Seed);
         Rendering.ScatterPlot.Save(plot, $"{data.Name}: ClAM clusters (k = {k})", PrincipalComponents.Project2D(points), clamLabels);
 
         double? Score(Func<int[], int[], double> score, int[] predicted) => truth is null ? null : Math.Round(score(truth, predicted), 4);
@@ -73,13 +81,28 @@ internal static class ClusterJob
             ["kmeans_nmi"] = Score(ClusteringScores.NormalizedMutualInformation, kmeansLabels),
             ["clam_ari"] = Score(ClusteringScores.AdjustedRandIndex, clamLabels),
             ["kmeans_ari"] = Score(ClusteringScores.AdjustedRandIndex, kmeansLabels),
-            ["clam_silhouette"] = Math.Round(ClusteringScores.Silhouette(points, clamLabels), 4),
-            ["kmeans_silhouette"] = Math.Round(ClusteringScores.Silhouette(points, kmeansLabels), 4),
+            ["clam_silhouette"] = Math.Round(ClusteringScores.Silhouette(Pick(points, sample), Pick(clamLabels, sample)), 4),
+            ["kmeans_silhouette"] = Math.Round(ClusteringScores.Silhouette(Pick(points, sample), Pick(kmeansLabels, sample)), 4),
+            ["silhouette_rows"] = sample?.Length ?? points.Length,
             ["clam_seconds"] = Math.Round(clamSeconds, 2),
             ["kmeans_seconds"] = Math.Round(kmeansSeconds, 2),
             ["outputs"] = new[] { plot },
         };
     }
+
+    /// <summary>Rows above which the silhouette (O(n²) distances) is computed on a seeded sample of this many rows.</summary>
+    public const int SilhouetteRows = 5000;
+
+    private static int[]? SilhouetteSample(int rows, int seed)
+    {
+        if (rows <= SilhouetteRows)
+            return null;
+        var all = Enumerable.Range(0, rows).ToArray();
+        new Random(seed).Shuffle(all);
+        return all[..SilhouetteRows];
+    }
+
+    private static T[] Pick<T>(T[] values, int[]? rows) => rows is null ? values : rows.Select(r => values[r]).ToArray();
 
     private static int[] Assignments(IDataView scored) => scored.GetColumn<uint>("PredictedLabel").Select(l => (int)l).ToArray();
 }

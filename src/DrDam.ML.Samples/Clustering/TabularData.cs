@@ -10,14 +10,30 @@ internal sealed record TabularData(float[][] Features, string[]? Labels, string 
     /// <summary>A CSV file with a header row; every column but the label column must be numeric.</summary>
     public static TabularData ReadCsv(string path, string? labelColumn)
     {
+        if (Directory.Exists(path))
+            throw new ArgumentException($"--data: '{path}' is a folder; give a CSV file.");
         if (!File.Exists(path))
             throw new FileNotFoundException($"--data: file '{path}' does not exist.", path);
+        try
+        {
+            return Parse(path, labelColumn);
+        }
+        catch (InvalidDataException e) when (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) && !e.Message.StartsWith("--data", StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"--data: '{path}' is not a valid gzip file ({e.Message.TrimEnd('.')}).", e);
+        }
+    }
+
+    private static TabularData Parse(string path, string? labelColumn)
+    {
         using var file = File.OpenRead(path);
         using var reader = new StreamReader(path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file);
         var header = (reader.ReadLine() ?? throw new InvalidDataException($"--data: '{path}' is empty.")).Split(',');
         var labelIndex = labelColumn is null ? -1 : Array.IndexOf(header, labelColumn);
         if (labelColumn is not null && labelIndex < 0)
             throw new ArgumentException($"--label-column: '{labelColumn}' is not a column of '{path}' (columns: {string.Join(", ", header)}).");
+        if (header.Length - (labelIndex < 0 ? 0 : 1) == 0)
+            throw new InvalidDataException($"--data: '{path}' has no feature column, only the label column '{labelColumn}'.");
         var features = new List<float[]>();
         var labels = new List<string>();
         string? line;
@@ -41,6 +57,8 @@ internal sealed record TabularData(float[][] Features, string[]? Labels, string 
             if (labelIndex >= 0)
                 labels.Add(cells[labelIndex]);
         }
+        if (features.Count == 0)
+            throw new InvalidDataException($"--data: '{path}' has a header but no data rows.");
         return new TabularData(features.ToArray(), labelIndex < 0 ? null : labels.ToArray(), Path.GetFileName(path));
     }
 

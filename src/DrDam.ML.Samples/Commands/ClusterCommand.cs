@@ -46,7 +46,12 @@ internal static class ClusterCommand
     {
         Dictionary<string, object?> report = null!;
         if (json || Console.IsOutputRedirected)
-            report = ClusterJob.Run(settings, null);
+        {
+            // No live display, but progress still goes to standard error: a long run is never silent.
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            void Log(string line) => Console.Error.WriteLine($"[{started.Elapsed:hh\\:mm\\:ss}] {line}");
+            report = ClusterJob.Run(settings, new SynchronousProgress<ClusteringEpoch>(e => Log($"epoch {e.Epoch}/{settings.Epochs}, loss {e.Loss:G4}")), Log);
+        }
         else
             AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
                 .Start(ctx =>

@@ -13,8 +13,8 @@ internal sealed record Corruption(string Text, OcclusionOptions? Occlusion, Nois
         var image = new OcclusionOptions { Height = height, Width = width, Channels = channels, Seed = seed };
         return kind switch
         {
-            "bottom" => new(text, image with { Kind = OcclusionKind.Bottom, Fraction = Fraction(value, "--occlude") }, null),
-            "random" => new(text, image with { Kind = OcclusionKind.Random, Fraction = Fraction(value, "--occlude") }, null),
+            "bottom" => new(text, image with { Kind = OcclusionKind.Bottom, Fraction = HidingFraction(text, value) }, null),
+            "random" => new(text, image with { Kind = OcclusionKind.Random, Fraction = HidingFraction(text, value) }, null),
             "box" => new(text, image with { Kind = OcclusionKind.Rectangle, Rectangle = Box(value, width, height) }, null),
             _ => throw Bad("--occlude", text, "bottom:F, random:F or box:x,y,w,h"),
         };
@@ -52,14 +52,23 @@ internal sealed record Corruption(string Text, OcclusionOptions? Occlusion, Nois
         return v <= 1 ? v : throw new ArgumentException($"{option}: the fraction must lie in [0, 1] (got {value}).");
     }
 
+    // An occlusion that hides nothing would report an error of 0 over no pixel: refused.
+    private static double HidingFraction(string text, string value)
+    {
+        var fraction = Fraction(value, "--occlude");
+        return fraction > 0 ? fraction : throw new ArgumentException($"--occlude {text} hides no pixel: give a fraction in (0, 1].");
+    }
+
     private static (int, int, int, int) Box(string value, int width, int height)
     {
         var parts = value.Split(',');
         if (parts.Length != 4 || !parts.All(p => int.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= 0))
             throw Bad("--occlude", "box:" + value, "box:x,y,w,h with four non-negative integers");
         var b = parts.Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
-        if (b[0] + b[2] > width || b[1] + b[3] > height)
+        if ((long)b[0] + b[2] > width || (long)b[1] + b[3] > height)
             throw new ArgumentException($"--occlude box:{value} does not fit in a {width}×{height} image.");
+        if (b[2] == 0 || b[3] == 0)
+            throw new ArgumentException($"--occlude box:{value} hides no pixel: give a width and a height > 0.");
         return (b[0], b[1], b[2], b[3]);
     }
 

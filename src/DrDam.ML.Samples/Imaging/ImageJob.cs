@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using DrDam.ML.Memory;
+using DrDam.ML.Memory.Features;
 using DrDam.ML.Memory.Dynamics;
 using DrDam.ML.Samples.Rendering;
 using DrDam.ML.Transforms;
@@ -23,11 +24,24 @@ internal sealed class ImageJob(ImageJobSettings settings)
         var s = settings;
         if (s.Count < 1)
             throw new ArgumentException($"--count must be >= 1 (got {s.Count}).");
+        // Everything that can be checked before loading anything is checked here: settings, then the output folder.
+        var memories = AsOption(() => Memories().ToList());
+        var retrieval = AsOption(() => new RetrievalOptions { StepSize = s.Step, MaxSteps = s.Steps, Tolerance = s.Tolerance, RecordEnergyTrace = true });
+        var outDir = OutputFolder.Prepare(s.Out ?? Path.Combine("out", s.Command), "--out");
         var ml = new MLContext(seed: s.Seed);
         var (images, nativeWidth, nativeHeight, n) = ImageSource.Load(ml, s.Images, s.Count, s.Tint && !s.Grey);
         var (width, height) = s.Size ?? (nativeWidth, nativeHeight);
         var channels = s.Grey || (s.Images is null && !s.Tint) ? 1 : 3;
-        var d = width * height * channels;
+        var values = (long)width * height * channels;
+        var batch = Math.Min(n, 64);
+        if (values * batch > MemoryLimits.MaxValues)
+            throw new ArgumentException($"--size: images of {width}×{height}×{channels} = {values:N0} values are too large: a batch of {batch} needs {values * batch:N0} values, more than one array holds ({MemoryLimits.MaxValues:N0}). Resize them with --size.");
+        var d = (int)values;
+        foreach (var (_, memory) in memories)
+        {
+            if (memory is DistributedMemoryOptions distributed)
+                AsOption(() => FeatureSpace.EnsureFits(d, distributed), $" for images of {width}×{height}×{channels} = {d:N0} values");
+        }
         var scale = (float)(1 / Math.Sqrt(d));
         var corruption = s.Command == "denoise"
             ? Corruption.ParseNoise(s.Noise ?? ImageJobSettings.DefaultNoise, scale, (ulong)s.Seed)
@@ -44,10 +58,11 @@ internal sealed class ImageJob(ImageJobSettings settings)
             : prepare.Append(ml.Transforms.AssociativeMemory.AddNoise("Corrupted", "Pixels", corruption.Noise!));
         var columns = corruption.Occlusion is null ? new[] { "Pixels", "Corrupted" } : ["Pixels", "Corrupted", "Visible"];
         var prepared = ml.Data.Cache(prepare.Fit(images).Transform(images), columns);
+        if (corruption.Occlusion is not null && prepared.GetColumn<VBuffer<bool>>("Visible").All(v => v.DenseValues().All(visible => visible)))
+            throw new ArgumentException($"--occlude {corruption.Text} hides no pixel of a {width}×{height} image.");
 
-        var retrieval = new RetrievalOptions { StepSize = s.Step, MaxSteps = s.Steps, Tolerance = s.Tolerance, RecordEnergyTrace = true };
         var results = new Dictionary<string, (float[][] States, double[][] Trace, int[] Steps)>();
-        foreach (var (name, memory) in Memories())
+        foreach (var (name, memory) in memories)
         {
             // Stores the clean pixels and restores the corrupted ones (visible pixels clamped) in one estimator.
             var store = ml.Transforms.AssociativeMemory.Store(name, "Pixels", "Corrupted", corruption.Occlusion is null ? null : "Visible",
@@ -61,8 +76,6 @@ internal sealed class ImageJob(ImageJobSettings settings)
         double? Mse(string? name, float[][]? reference = null)
             => name is null || !results.TryGetValue(name, out var r) ? null : MeanSquaredError(r.States, reference ?? original, judged, scale);
 
-        var outDir = s.Out ?? Path.Combine("out", s.Command);
-        Directory.CreateDirectory(outDir);
         var gridPath = Path.GetFullPath(Path.Combine(outDir, "grid.png"));
         var rows = new List<(string, IReadOnlyList<byte[]>)> { ("original", ToRgb(original, width, height, channels, scale)), (s.Command == "denoise" ? "noisy" : "occluded", ToRgb(corrupted, width, height, channels, scale)) };
         rows.AddRange(results.Select(r => (r.Key, (IReadOnlyList<byte[]>)ToRgb(r.Value.States, width, height, channels, scale))));
@@ -93,6 +106,28 @@ internal sealed class ImageJob(ImageJobSettings settings)
             ["outputs"] = new[] { gridPath, plotPath },
         };
     }
+
+    // The option a library setting came from, so that an error names what the user typed.
+    private static readonly Dictionary<string, string> Options = new()
+    {
+        ["Beta"] = "--beta", ["FeatureCount"] = "--features", ["ProjectionBlockSize"] = "--size",
+        ["StepSize"] = "--step", ["MaxSteps"] = "--steps", ["Tolerance"] = "--tolerance",
+    };
+
+    private static T AsOption<T>(Func<T> build, string context = "")
+    {
+        try
+        {
+            return build();
+        }
+        catch (ArgumentException e) when (e.ParamName is { } name && Options.ContainsKey(name))
+        {
+            var at = e.Message.IndexOf(" (Parameter '", StringComparison.Ordinal);
+            throw new ArgumentException($"{Options[name]}{context}: {(at >= 0 ? e.Message[..at] : e.Message)}", e);
+        }
+    }
+
+    private static void AsOption(Action check, string context) => AsOption(() => { check(); return 0; }, context);
 
     private IEnumerable<(string Name, AssociativeMemoryOptions Memory)> Memories()
     {

@@ -33,20 +33,26 @@ internal static class ImageSource
         var (width, height) = (0, 0);
         foreach (var file in files)
         {
-            try
-            {
-                using var image = MLImage.CreateFromFile(file);
-                if (width == 0)
-                    (width, height) = (image.Width, image.Height);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                throw new InvalidDataException($"--images: '{file}' is not a readable image ({e.Message.TrimEnd('.')}).", e);
-            }
+            var (w, h) = Decode(file);
+            if (width == 0)
+                (width, height) = (w, h);
         }
         var paths = ml.Data.LoadFromEnumerable(files.Select(f => new FileRow { Path = Path.GetFullPath(f) }));
         var images = ml.Transforms.LoadImages(ImageColumn, imageFolder: null, inputColumnName: nameof(FileRow.Path)).Fit(paths).Transform(paths);
         return (images, width, height, files.Count);
+    }
+
+    // Decodes the whole file, so that a truncated or damaged image is refused instead of stored half black.
+    private static (int Width, int Height) Decode(string file)
+    {
+        using var codec = SkiaSharp.SKCodec.Create(file, out var opened);
+        if (codec is null)
+            throw new InvalidDataException($"--images: '{file}' is not an image file that can be decoded ({opened}).");
+        using var bitmap = new SkiaSharp.SKBitmap(codec.Info);
+        var result = codec.GetPixels(bitmap.Info, bitmap.GetPixels());
+        if (result != SkiaSharp.SKCodecResult.Success)
+            throw new InvalidDataException($"--images: '{file}' is damaged or truncated ({result}: only part of it decodes).");
+        return (codec.Info.Width, codec.Info.Height);
     }
 
     // Fashion-MNIST is grey; with tint, image n is coloured by one of six hues so the colour path has colour to restore.

@@ -87,7 +87,7 @@ public sealed class CliTests : IDisposable
         var (code, _, stderr) = Run("inpaint", "--images", images, "--json", "--out", folder);
         Assert.Equal(1, code);
         Assert.StartsWith("error: --images: '", stderr);
-        Assert.Contains("notes.txt' is not a readable image", stderr);
+        Assert.Contains("notes.txt' is not an image file that can be decoded", stderr);
         Assert.Single(stderr.TrimEnd().Split('\n'));
     }
 

@@ -19,14 +19,9 @@ public sealed class FeatureSpace
     public FeatureSpace(int dimension, DistributedMemoryOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        EnsureFits(dimension, options);
         Options = options;
         Basis = FeatureBasis.Create(options.Basis);
-        // Refuse what cannot be held before any allocation: T (Y or 2Y doubles), a block of Ω, a cached Ω (Y×D floats).
-        Guard.Positive(dimension, nameof(dimension));
-        MemoryLimits.Values((long)Basis.Parts * options.FeatureCount, sizeof(double), $"T ({Basis.Parts}×FeatureCount)", nameof(options.FeatureCount));
-        MemoryLimits.Values((long)Math.Min(options.ProjectionBlockSize, options.FeatureCount) * dimension, sizeof(float), "one block of Ω (ProjectionBlockSize×dimension)", nameof(options.ProjectionBlockSize));
-        if (options.ProjectionStorage == ProjectionStorage.Cached)
-            MemoryLimits.Bytes((long)options.FeatureCount * dimension * sizeof(float), "a cached Ω (FeatureCount×dimension floats; ProjectionStorage.OnDemand holds one block)", nameof(options.FeatureCount));
         Projection = new RandomProjection(dimension, options.FeatureCount, options.Seed, options.Orthogonal);
         BlockSize = Math.Min(options.ProjectionBlockSize, options.FeatureCount);
         BlockCount = (FeatureCount + BlockSize - 1) / BlockSize;
@@ -45,6 +40,22 @@ public sealed class FeatureSpace
             });
             cachedBlocks = blocks;
         }
+    }
+
+    /// <summary>
+    /// Refuses, before anything is allocated, a map this process cannot hold: T (Y or 2Y doubles), one block of
+    /// Ω, and a cached Ω (Y×D floats). Call it to check settings up front; the constructor calls it too.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size that does not fit, naming the setting, the size asked for and the limit.</exception>
+    public static void EnsureFits(int dimension, DistributedMemoryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Guard.Positive(dimension, nameof(dimension));
+        var parts = FeatureBasis.Create(options.Basis).Parts;
+        MemoryLimits.Values((long)parts * options.FeatureCount, sizeof(double), $"T ({parts}×FeatureCount)", nameof(options.FeatureCount));
+        MemoryLimits.Values((long)Math.Min(options.ProjectionBlockSize, options.FeatureCount) * dimension, sizeof(float), "One block of Ω (ProjectionBlockSize×dimension)", nameof(options.ProjectionBlockSize));
+        if (options.ProjectionStorage == ProjectionStorage.Cached)
+            MemoryLimits.Bytes((long)options.FeatureCount * dimension * sizeof(float), "A cached Ω (FeatureCount×dimension floats; ProjectionStorage.OnDemand holds one block)", nameof(options.FeatureCount));
     }
 
     /// <summary>The options that define the map.</summary>

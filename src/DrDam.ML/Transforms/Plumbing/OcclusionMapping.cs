@@ -22,11 +22,15 @@ internal sealed class OcclusionMapping : VectorMapping
         else
         {
             height = options.Height;
-            if (options.Height * options.Width * options.Channels != Dimension)
+            var values = (long)options.Height * options.Width * options.Channels;
+            if (values != Dimension)
                 throw new ArgumentOutOfRangeException("inputSchema",
-                    $"Input column '{input}' has {Dimension} values, but the image is {options.Height}×{options.Width}×{options.Channels} = {options.Height * options.Width * options.Channels}.");
+                    $"Input column '{input}' has {Dimension} values, but the image is {options.Height}×{options.Width}×{options.Channels} = {values}.");
         }
         pixels = height * options.Width;
+        var r = options.Rectangle;
+        if (options.Kind == OcclusionKind.Rectangle && ((long)r.X + r.Width > options.Width || (long)r.Y + r.Height > height))
+            throw new ArgumentOutOfRangeException(nameof(options), $"Rectangle {r} does not fit in the {options.Width}×{height} image.");
     }
 
     protected override void Map(ReadOnlySpan<float> values, long position, Span<float> output, Span<bool> mask, Span<float> scratch)

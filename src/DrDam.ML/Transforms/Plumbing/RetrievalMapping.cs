@@ -27,6 +27,7 @@ internal sealed class RetrievalMapping : BatchMapping
         this.backend = backend;
         BatchSize = batchSize;
         var d = store.Memory.Dimension;
+        MemoryLimits.Values((long)batchSize * d, sizeof(float), $"A batch of {batchSize} rows of column '{columns.Query}' ({d} values each)", nameof(batchSize));
         query = SchemaCheck.Find(input, columns.Query, "Query");
         SchemaCheck.FloatVector(query, "Query", d);
         if (columns.Mask is not null)

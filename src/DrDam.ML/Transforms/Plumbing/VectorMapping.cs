@@ -14,6 +14,7 @@ internal abstract class VectorMapping : BatchMapping
     {
         input = SchemaCheck.Find(schema, inputColumn, "Input");
         Dimension = SchemaCheck.FloatVector(input, "Input");
+        DrDam.ML.Memory.MemoryLimits.Values((long)Batch * Dimension, sizeof(float), $"A batch of {Batch} rows of column '{inputColumn}' ({Dimension} values each)", "inputSchema");
         outputs = maskColumn is null
             ? [(outputColumn, new VectorDataViewType(NumberDataViewType.Single, Dimension))]
             : [(outputColumn, new VectorDataViewType(NumberDataViewType.Single, Dimension)), (maskColumn, new VectorDataViewType(BooleanDataViewType.Instance, Dimension))];
