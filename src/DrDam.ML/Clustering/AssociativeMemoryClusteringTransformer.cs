@@ -50,9 +50,12 @@ public sealed class AssociativeMemoryClusteringTransformer : RowBatchTransformer
     {
         ctx.CheckAtModel();
         ctx.SetVersionInfo(ModelFormat.Version(ModelSignature, LoaderSignature));
-        ctx.SaveNonEmptyString(FeatureColumn);
-        ctx.Writer.Write(Contraction.StepSize);
-        ctx.Writer.Write(Contraction.MaxSteps);
+        ModelEntries.SaveSettings(ctx, w =>
+        {
+            w.Write(FeatureColumn);
+            w.Write(Contraction.StepSize);
+            w.Write(Contraction.MaxSteps);
+        });
         ctx.SaveBinaryStream(PrototypesEntry, writer => MemorySerializer.Write(writer.BaseStream, Prototypes));
         if (Encoder is { } encoder)
         {
@@ -70,7 +73,7 @@ public sealed class AssociativeMemoryClusteringTransformer : RowBatchTransformer
     private static AssociativeMemoryClusteringTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {
         ctx.CheckAtModel(ModelFormat.Version(ModelSignature, LoaderSignature));
-        var (feature, stepSize, steps) = ModelEntries.Load(ctx, ModelEntries.Settings, () => (ctx.LoadNonEmptyString(), ctx.Reader.ReadDouble(), ctx.Reader.ReadInt32()));
+        var (feature, stepSize, steps) = ModelEntries.LoadSettings(ctx, r => (ModelEntries.Column(r), r.ReadDouble(), r.ReadInt32()));
         var prototypes = ModelEntries.Load(ctx, PrototypesEntry, () =>
         {
             using var entry = ctx.Repository.OpenEntryOrNull(ctx.Directory, PrototypesEntry)

@@ -155,16 +155,19 @@ public sealed class AssociativeMemoryTransformer : RowBatchTransformer
     {
         ctx.CheckAtModel();
         ctx.SetVersionInfo(ModelFormat.Version(ModelSignature, LoaderSignature));
-        ctx.SaveNonEmptyString(Columns.Query);
-        ctx.SaveStringOrNull(Columns.Mask);
-        ctx.SaveNonEmptyString(Columns.Output);
-        ctx.SaveNonEmptyString(StoreColumn);
-        ctx.SaveStringOrNull(LabelColumn);
-        ctx.Writer.Write(Retrieval.StepSize);
-        ctx.Writer.Write(Retrieval.MaxSteps);
-        ctx.Writer.Write(Retrieval.Tolerance);
-        ctx.Writer.Write(Retrieval.RecordEnergyTrace);
-        ctx.Writer.Write(BatchSize);
+        ModelEntries.SaveSettings(ctx, w =>
+        {
+            w.Write(Columns.Query);
+            ModelEntries.WriteOptional(w, Columns.Mask);
+            w.Write(Columns.Output);
+            w.Write(StoreColumn);
+            ModelEntries.WriteOptional(w, LabelColumn);
+            w.Write(Retrieval.StepSize);
+            w.Write(Retrieval.MaxSteps);
+            w.Write(Retrieval.Tolerance);
+            w.Write(Retrieval.RecordEnergyTrace);
+            w.Write(BatchSize);
+        });
         SharedStoreEntry.Save(ctx, Store);
     }
 
@@ -172,13 +175,13 @@ public sealed class AssociativeMemoryTransformer : RowBatchTransformer
     private static AssociativeMemoryTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {
         ctx.CheckAtModel(ModelFormat.Version(ModelSignature, LoaderSignature));
-        var (columns, storeColumn, labelColumn, retrieval, batchSize) = ModelEntries.Load(ctx, ModelEntries.Settings, () =>
+        var (columns, storeColumn, labelColumn, retrieval, batchSize) = ModelEntries.LoadSettings(ctx, r =>
         (
-            new RetrievalColumns(ctx.LoadNonEmptyString(), ctx.LoadStringOrNull(), ctx.LoadNonEmptyString()),
-            ctx.LoadNonEmptyString(),
-            ctx.LoadStringOrNull(),
-            new RetrievalOptions { StepSize = ctx.Reader.ReadDouble(), MaxSteps = ctx.Reader.ReadInt32(), Tolerance = ctx.Reader.ReadDouble(), RecordEnergyTrace = ctx.Reader.ReadBoolean() },
-            ModelEntries.BatchSize(ctx.Reader.ReadInt32())
+            new RetrievalColumns(ModelEntries.Column(r), ModelEntries.OptionalColumn(r), ModelEntries.Column(r)),
+            ModelEntries.Column(r),
+            ModelEntries.OptionalColumn(r),
+            new RetrievalOptions { StepSize = r.ReadDouble(), MaxSteps = r.ReadInt32(), Tolerance = r.ReadDouble(), RecordEnergyTrace = r.ReadBoolean() },
+            ModelEntries.BatchSize(r.ReadInt32())
         ));
         var store = SharedStoreEntry.Load(ctx, expectLabels: labelColumn is not null);
         return ModelEntries.Load(ctx, ModelEntries.Settings, () => new AssociativeMemoryTransformer(store, columns, retrieval, batchSize, storeColumn, labelColumn));

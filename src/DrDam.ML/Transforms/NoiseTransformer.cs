@@ -45,34 +45,30 @@ public sealed class NoiseTransformer : RowBatchTransformer
     {
         ctx.CheckAtModel();
         ctx.SetVersionInfo(ModelFormat.Version(ModelSignature, LoaderSignature));
-        ctx.SaveNonEmptyString(InputColumn);
-        ctx.SaveNonEmptyString(OutputColumn);
-        var w = ctx.Writer;
-        w.Write((int)Options.Kind);
-        w.Write(Options.Amount);
-        w.Write(Options.Low);
-        w.Write(Options.High);
-        w.Write(Options.Clip);
-        w.Write(Options.Seed);
+        ModelEntries.SaveSettings(ctx, w =>
+        {
+            w.Write(InputColumn);
+            w.Write(OutputColumn);
+            w.Write((int)Options.Kind);
+            w.Write(Options.Amount);
+            w.Write(Options.Low);
+            w.Write(Options.High);
+            w.Write(Options.Clip);
+            w.Write(Options.Seed);
+        });
     }
 
     private static NoiseTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {
         ctx.CheckAtModel(ModelFormat.Version(ModelSignature, LoaderSignature));
-        return ModelEntries.Load(ctx, ModelEntries.Settings, () =>
+        return ModelEntries.LoadSettings(ctx, r => new NoiseTransformer(ModelEntries.Column(r), ModelEntries.Column(r), new NoiseOptions
         {
-            var (input, output) = (ctx.LoadNonEmptyString(), ctx.LoadNonEmptyString());
-            var r = ctx.Reader;
-            var options = new NoiseOptions
-            {
-                Kind = (NoiseKind)r.ReadInt32(),
-                Amount = r.ReadDouble(),
-                Low = r.ReadSingle(),
-                High = r.ReadSingle(),
-                Clip = r.ReadBoolean(),
-                Seed = r.ReadUInt64(),
-            };
-            return new NoiseTransformer(input, output, options);
-        });
+            Kind = (NoiseKind)r.ReadInt32(),
+            Amount = r.ReadDouble(),
+            Low = r.ReadSingle(),
+            High = r.ReadSingle(),
+            Clip = r.ReadBoolean(),
+            Seed = r.ReadUInt64(),
+        }));
     }
 }

@@ -51,44 +51,40 @@ public sealed class OcclusionTransformer : RowBatchTransformer
     {
         ctx.CheckAtModel();
         ctx.SetVersionInfo(ModelFormat.Version(ModelSignature, LoaderSignature));
-        ctx.SaveNonEmptyString(InputColumn);
-        ctx.SaveNonEmptyString(OutputColumn);
-        ctx.SaveNonEmptyString(MaskColumn);
-        var w = ctx.Writer;
-        w.Write((int)Options.Kind);
-        w.Write(Options.Fraction);
-        w.Write(Options.Height);
-        w.Write(Options.Width);
-        w.Write(Options.Channels);
-        w.Write(Options.Interleaved);
-        w.Write(Options.Rectangle.X);
-        w.Write(Options.Rectangle.Y);
-        w.Write(Options.Rectangle.Width);
-        w.Write(Options.Rectangle.Height);
-        w.Write(Options.FillValue);
-        w.Write(Options.Seed);
+        ModelEntries.SaveSettings(ctx, w =>
+        {
+            w.Write(InputColumn);
+            w.Write(OutputColumn);
+            w.Write(MaskColumn);
+            w.Write((int)Options.Kind);
+            w.Write(Options.Fraction);
+            w.Write(Options.Height);
+            w.Write(Options.Width);
+            w.Write(Options.Channels);
+            w.Write(Options.Interleaved);
+            w.Write(Options.Rectangle.X);
+            w.Write(Options.Rectangle.Y);
+            w.Write(Options.Rectangle.Width);
+            w.Write(Options.Rectangle.Height);
+            w.Write(Options.FillValue);
+            w.Write(Options.Seed);
+        });
     }
 
     private static OcclusionTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {
         ctx.CheckAtModel(ModelFormat.Version(ModelSignature, LoaderSignature));
-        return ModelEntries.Load(ctx, ModelEntries.Settings, () =>
+        return ModelEntries.LoadSettings(ctx, r => new OcclusionTransformer(ModelEntries.Column(r), ModelEntries.Column(r), ModelEntries.Column(r), new OcclusionOptions
         {
-            var (input, output, mask) = (ctx.LoadNonEmptyString(), ctx.LoadNonEmptyString(), ctx.LoadNonEmptyString());
-            var r = ctx.Reader;
-            var options = new OcclusionOptions
-            {
-                Kind = (OcclusionKind)r.ReadInt32(),
-                Fraction = r.ReadDouble(),
-                Height = r.ReadInt32(),
-                Width = r.ReadInt32(),
-                Channels = r.ReadInt32(),
-                Interleaved = r.ReadBoolean(),
-                Rectangle = (r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32()),
-                FillValue = r.ReadSingle(),
-                Seed = r.ReadUInt64(),
-            };
-            return new OcclusionTransformer(input, output, mask, options);
-        });
+            Kind = (OcclusionKind)r.ReadInt32(),
+            Fraction = r.ReadDouble(),
+            Height = r.ReadInt32(),
+            Width = r.ReadInt32(),
+            Channels = r.ReadInt32(),
+            Interleaved = r.ReadBoolean(),
+            Rectangle = (r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32()),
+            FillValue = r.ReadSingle(),
+            Seed = r.ReadUInt64(),
+        }));
     }
 }

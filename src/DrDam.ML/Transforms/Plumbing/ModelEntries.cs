@@ -5,9 +5,10 @@ namespace DrDam.ML.Transforms.Plumbing;
 
 /// <summary>
 /// How our stages read and write their entries in an ML.NET model zip so that a damaged file is always
-/// reported the same way: binary entries end with a CRC-32 that is checked before parsing, every settings
-/// field is range-checked by its options record, and every failure becomes an <see cref="InvalidDataException"/>
-/// that names the stage folder and the entry. (ML.NET's <c>Model.Load</c> calls loaders by reflection, so it
+/// reported the same way: a stage's settings (column names included) are one length-prefixed block with a
+/// CRC-32 inside ML.NET's Model.key, binary entries end with a CRC-32, both checked before parsing; every
+/// settings field is also range-checked by its options record, and every failure becomes an
+/// <see cref="InvalidDataException"/> that names the stage folder and the entry. (ML.NET's <c>Model.Load</c> calls loaders by reflection, so it
 /// hands the caller that exception wrapped in a <c>TargetInvocationException</c>.)
 /// </summary>
 internal static class ModelEntries
@@ -31,6 +32,54 @@ internal static class ModelEntries
             var where = string.IsNullOrEmpty(ctx.Directory) ? entry : $"{ctx.Directory}/{entry}";
             throw new InvalidDataException($"DrDam.ML model entry '{where}' is invalid: {Unwrap(e).Message}", e);
         }
+    }
+
+    /// <summary>Writes a stage's settings into Model.key as one checksummed block.</summary>
+    public static void SaveSettings(ModelSaveContext ctx, Action<BinaryWriter> write)
+    {
+        using var payload = new MemoryStream();
+        using (var writer = new BinaryWriter(payload, System.Text.Encoding.UTF8, leaveOpen: true))
+            write(writer);
+        var bytes = payload.GetBuffer().AsSpan(0, (int)payload.Length);
+        ctx.Writer.Write(bytes.Length);
+        ctx.Writer.Write(bytes);
+        ctx.Writer.Write(Crc32.Hash(bytes));
+    }
+
+    /// <summary>Reads the settings block written by <see cref="SaveSettings"/>: length bounded by the entry, checksum verified, every byte consumed.</summary>
+    public static T LoadSettings<T>(ModelLoadContext ctx, Func<BinaryReader, T> read) => Load(ctx, Settings, () =>
+    {
+        var length = ctx.Reader.ReadInt32();
+        var stream = ctx.Reader.BaseStream;
+        if (length < 0 || length > stream.Length - stream.Position - 4)
+            throw new InvalidDataException($"the settings declare {length} bytes, more than the entry holds.");
+        var bytes = ctx.Reader.ReadBytes(length);
+        var stored = ctx.Reader.ReadBytes(4);
+        if (!Crc32.Hash(bytes).AsSpan().SequenceEqual(stored))
+            throw new InvalidDataException("the settings are corrupted: their CRC-32 checksum does not match.");
+        using var reader = new BinaryReader(new MemoryStream(bytes, writable: false));
+        var result = read(reader);
+        if (reader.BaseStream.Position != length)
+            throw new InvalidDataException($"the settings have {length - reader.BaseStream.Position} unexpected bytes at their end.");
+        return result;
+    });
+
+    /// <summary>A column name read from settings: non-empty.</summary>
+    public static string Column(BinaryReader reader)
+    {
+        var name = reader.ReadString();
+        return name.Length > 0 ? name : throw new InvalidDataException("a column name is empty.");
+    }
+
+    /// <summary>An optional column name read from settings (written as a flag and the name).</summary>
+    public static string? OptionalColumn(BinaryReader reader) => reader.ReadBoolean() ? Column(reader) : null;
+
+    /// <summary>Writes an optional column name as <see cref="OptionalColumn"/> reads it.</summary>
+    public static void WriteOptional(BinaryWriter writer, string? name)
+    {
+        writer.Write(name is not null);
+        if (name is not null)
+            writer.Write(name);
     }
 
     /// <summary>A BatchSize read from a model: 1…<see cref="MaxBatchSize"/>.</summary>

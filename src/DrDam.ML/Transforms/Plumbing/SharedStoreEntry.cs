@@ -27,11 +27,11 @@ internal static class SharedStoreEntry
         {
             if (written.TryGetValue(store, out var holder))
             {
-                ctx.Writer.Write(holder);
+                ModelEntries.SaveSettings(ctx, w => w.Write(holder));
                 return;
             }
             var own = ctx.Directory ?? "";
-            ctx.Writer.Write(own);
+            ModelEntries.SaveSettings(ctx, w => w.Write(own));
             ctx.SaveBinaryStream(MemoryEntry, writer => MemorySerializer.Write(writer.BaseStream, store.Memory));
             if (store.Labels is { } labels)
             {
@@ -49,7 +49,7 @@ internal static class SharedStoreEntry
     /// <summary>Loads the store a stage saved (or refers to); stages naming the same folder share one instance.</summary>
     public static StoredMemory Load(ModelLoadContext ctx, bool expectLabels)
     {
-        var holder = ModelEntries.Load(ctx, ModelEntries.Settings, () => ctx.Reader.ReadString());
+        var holder = ModelEntries.LoadSettings(ctx, r => r.ReadString());
         var read = Read.GetValue(ctx.Repository, _ => []);
         lock (read)
         {
