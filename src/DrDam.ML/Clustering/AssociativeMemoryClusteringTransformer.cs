@@ -72,7 +72,7 @@ public sealed class AssociativeMemoryClusteringTransformer : RowBatchTransformer
 
     private static AssociativeMemoryClusteringTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {
-        ctx.CheckAtModel(ModelFormat.Version(ModelSignature, LoaderSignature));
+        ModelEntries.CheckVersion(ctx, ModelFormat.Version(ModelSignature, LoaderSignature));
         var (feature, stepSize, steps) = ModelEntries.LoadSettings(ctx, r => (ModelEntries.Column(r), r.ReadDouble(), r.ReadInt32()));
         var prototypes = ModelEntries.Load(ctx, PrototypesEntry, () =>
         {

@@ -174,7 +174,7 @@ public sealed class AssociativeMemoryTransformer : RowBatchTransformer
     // Called by ML.NET's loader (the LoadableClass registration above).
     private static AssociativeMemoryTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {
-        ctx.CheckAtModel(ModelFormat.Version(ModelSignature, LoaderSignature));
+        ModelEntries.CheckVersion(ctx, ModelFormat.Version(ModelSignature, LoaderSignature));
         var (columns, storeColumn, labelColumn, retrieval, batchSize) = ModelEntries.LoadSettings(ctx, r =>
         (
             new RetrievalColumns(ModelEntries.Column(r), ModelEntries.OptionalColumn(r), ModelEntries.Column(r)),

@@ -60,7 +60,7 @@ public sealed class NoiseTransformer : RowBatchTransformer
 
     private static NoiseTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {
-        ctx.CheckAtModel(ModelFormat.Version(ModelSignature, LoaderSignature));
+        ModelEntries.CheckVersion(ctx, ModelFormat.Version(ModelSignature, LoaderSignature));
         return ModelEntries.LoadSettings(ctx, r => new NoiseTransformer(ModelEntries.Column(r), ModelEntries.Column(r), new NoiseOptions
         {
             Kind = (NoiseKind)r.ReadInt32(),

@@ -73,7 +73,7 @@ public sealed class OcclusionTransformer : RowBatchTransformer
 
     private static OcclusionTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {
-        ctx.CheckAtModel(ModelFormat.Version(ModelSignature, LoaderSignature));
+        ModelEntries.CheckVersion(ctx, ModelFormat.Version(ModelSignature, LoaderSignature));
         return ModelEntries.LoadSettings(ctx, r => new OcclusionTransformer(ModelEntries.Column(r), ModelEntries.Column(r), ModelEntries.Column(r), new OcclusionOptions
         {
             Kind = (OcclusionKind)r.ReadInt32(),

@@ -82,6 +82,14 @@ internal static class ModelEntries
             writer.Write(name);
     }
 
+    /// <summary>ML.NET's check of the stage's header in Model.key (signature and version), failing as our other checks do.</summary>
+    public static void CheckVersion(ModelLoadContext ctx, VersionInfo version)
+        => Load(ctx, Settings, () =>
+        {
+            ctx.CheckAtModel(version);
+            return version;
+        });
+
     /// <summary>A BatchSize read from a model: 1…<see cref="MaxBatchSize"/>.</summary>
     public static int BatchSize(int value)
         => value is > 0 and <= MaxBatchSize ? value : throw new InvalidDataException($"BatchSize {value} lies outside [1, {MaxBatchSize}].");
