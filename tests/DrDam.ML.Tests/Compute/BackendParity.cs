@@ -63,9 +63,9 @@ public sealed record BackendParity(int D, int K, int FeatureCount, int BlockSize
         var queries = Oracle.Uniform(new Random(4), Queries * D, 0, 0.4);
         var clamped = new bool[Queries * D];
         for (var i = 0; i < clamped.Length; i++)
-            clamped[i] = i % D < D / 2;
+            clamped[i] = (i % D + i / D) % 3 == 0; // a different mask on every row: a row/mask mix-up cannot pass
         var options = new RetrievalOptions { StepSize = 0.2, MaxSteps = MaxSteps, Tolerance = 1e-6 };
-        var settled = memory.Retrieve(queries, Queries, options, clamped).States;
+        var settled = memory.Retrieve(queries, Queries, options with { MaxSteps = 20 * MaxSteps }, clamped).States;
         for (var q = 0; q < Queries; q += 2)
             settled.AsSpan(q * D, D).CopyTo(queries.AsSpan(q * D, D));
         var shortRun = options with { MaxSteps = 8 };

@@ -37,6 +37,39 @@ public class DriftBoundTests
         }
     }
 
+    /// <summary>
+    /// Where the bound is informative, at the step size of the closed form (η = C₂/(L·B)), it must still cover the
+    /// observed drift, and be within three orders of magnitude of it, so that a DrDAM that drifted more than the
+    /// theorem allows would fail here.
+    /// </summary>
+    [Theory]
+    [InlineData(8, 5, 1.0, 2000)]
+    [InlineData(16, 4, 2.0, 4000)]
+    public void BoundIsTightEnoughToFailAtTheCriticalStepSize(int d, int k, double beta, int y)
+    {
+        var random = new Random(d + k + y);
+        var patterns = Oracle.Binary(random, k, d);
+        var queries = Oracle.Uniform(random, 5 * d, 0, 1 / Math.Sqrt(d));
+        var exact = new MemoryMatrix(d, new MemoryMatrixOptions { Beta = beta });
+        exact.AddRange(patterns, k);
+        var approx = new DistributedMemory(d, new DistributedMemoryOptions { Beta = beta, FeatureCount = y, Seed = 5 });
+        approx.AddRange(patterns, k);
+        var c1 = MaxKernelError(approx, patterns, queries, d) / Math.Sqrt((double)d / y);
+        const int steps = 10;
+        const double c2 = 0.5;
+        var options = new RetrievalOptions { StepSize = DriftBound.CriticalStepSize(c2, steps, k, beta), MaxSteps = steps, Tolerance = 0 };
+        var mr = exact.Retrieve(queries, 5, options);
+        var dr = approx.Retrieve(queries, 5, options);
+        var (initial, _) = exact.EnergyAndGradient(queries, 5);
+        for (var q = 0; q < 5; q++)
+        {
+            var observed = Oracle.Distance(mr.State(q), dr.State(q));
+            var bound = DriftBound.Evaluate(beta, k, d, y, options.StepSize, options.MaxSteps, initial[q], c1);
+            Assert.True(bound >= observed, $"bound {bound} < observed {observed}");
+            Assert.True(bound <= 1000 * Math.Max(observed, 1e-9), $"bound {bound} is not informative against the observed {observed}");
+        }
+    }
+
     [Fact]
     public void ClosedFormAtCriticalStepSizeMatchesGeneralForm()
     {

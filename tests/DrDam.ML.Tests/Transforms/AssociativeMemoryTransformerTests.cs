@@ -214,6 +214,47 @@ public class AssociativeMemoryTransformerTests
         Assert.True(error < occluded / 3, $"DrDAM hidden MSE {error} against {occluded} occluded");
     }
 
+    [Fact]
+    public void MergingLabelledMatrixStoresKeepsEachPatternsLabel()
+    {
+        var ml = new MLContext(seed: 1);
+        var (train, _) = Iris.Load(ml);
+        var data = Iris.Features01(ml).Fit(train).Transform(train);
+        var estimator = ml.Transforms.AssociativeMemory.Store("Out", "Features", new MemoryStoreOptions { Memory = new MemoryMatrixOptions { Beta = 30 }, LabelColumnName = "Label" });
+        var whole = estimator.Fit(data);
+        var merged = estimator.Fit(ml.Data.TakeRows(data, 50)).Merge(estimator.Fit(ml.Data.SkipRows(data, 50)));
+        Assert.Equal(whole.Store.Labels, merged.Store.Labels);
+        Assert.Equal(((MemoryMatrix)whole.Store.Memory).Patterns.ToArray(), ((MemoryMatrix)merged.Store.Memory).Patterns.ToArray());
+    }
+
+    /// <summary>…MemoryIndex and …MemoryWeight describe the memory that dominates at the retrieved state, not at the query.</summary>
+    [Fact]
+    public void TheDominantMemoryColumnsAreThoseOfTheRetrievedState()
+    {
+        var ml = new MLContext(seed: 1);
+        var (train, test) = Iris.Load(ml);
+        var features = Iris.Features01(ml).Fit(train);
+        var store = ml.Transforms.AssociativeMemory.Store("Out", "Features", "Occluded", "Visible", new MemoryStoreOptions { Memory = new MemoryMatrixOptions { Beta = 30 } })
+            .Fit(features.Transform(train));
+        var queries = features.Transform(test);
+        queries = ml.Transforms.AssociativeMemory.Occlude("Occluded", "Visible", "Features", new OcclusionOptions { Kind = OcclusionKind.Random, Fraction = 0.5, FillValue = 0.5f, Seed = 2 })
+            .Fit(queries).Transform(queries);
+        var result = store.Transform(queries);
+        var (states, occluded) = (Columns.Vectors(result, "Out"), Columns.Vectors(result, "Occluded"));
+        var (index, weight) = (Columns.Values<int>(result, "OutMemoryIndex"), Columns.Values<float>(result, "OutMemoryWeight"));
+        var matrix = (MemoryMatrix)store.Store.Memory;
+        var scratch = new float[matrix.Count];
+        var differsFromTheQuery = 0;
+        for (var r = 0; r < states.Length; r++)
+        {
+            var (expectedIndex, expectedWeight) = matrix.Dominant(states[r], scratch);
+            Assert.Equal(expectedIndex, index[r]);
+            Assert.Equal(expectedWeight, weight[r]);
+            differsFromTheQuery += matrix.Dominant(occluded[r], scratch).Index != expectedIndex ? 1 : 0;
+        }
+        Assert.True(differsFromTheQuery > 0, "the test needs queries whose dominant memory changes during the descent");
+    }
+
     private sealed class SynchronousProgress(Action<int> report) : IProgress<int>
     {
         public void Report(int value) => report(value);

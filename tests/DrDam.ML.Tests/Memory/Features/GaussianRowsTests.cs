@@ -61,6 +61,26 @@ public class BoxMullerTests
         }
     }
 
+    /// <summary>
+    /// An odd length has one sine fewer than cosines. With 16 pairs (D = 31, the vector width) the sine loop must stop
+    /// one short: the row is the D = 32 row without its last sine, bit for bit.
+    /// </summary>
+    [Theory]
+    [InlineData(31)]
+    [InlineData(33)]
+    [InlineData(63)]
+    [InlineData(65)]
+    public void AnOddRowIsTheEvenRowWithoutItsLastSine(int dimension)
+    {
+        var odd = new float[dimension];
+        var even = new float[dimension + 1];
+        GaussianRows.Fill(9, RandomStream.Projection, 5, odd);
+        GaussianRows.Fill(9, RandomStream.Projection, 5, even);
+        var pairs = (dimension + 1) / 2;
+        Assert.Equal(even[..pairs], odd[..pairs]);
+        Assert.Equal(even[pairs..^1], odd[pairs..]);
+    }
+
     [Fact]
     public void VectorAndScalarPathsAgreeBitForBit()
     {
