@@ -10,7 +10,7 @@ namespace DrDam.ML.Tests.Transforms;
 /// Seeded fuzzing of everything the library reads back: memory records of both kinds, and a saved pipeline zip.
 /// Truncations, byte flips and absurd size fields (with the checksum made right again) must end in a documented
 /// exception, within a per-case time limit, or load a model whose outputs are exactly the original's. A larger
-/// run of the same cases: <c>dotnet test --filter FuzzTests -- RunConfiguration.EnvironmentVariables.DRDAM_FUZZ_CASES=5000</c>.
+/// run of the same cases: <c>tests/fuzz.sh 5000</c> (the DRDAM_FUZZ_CASES variable).
 /// </summary>
 public sealed partial class FuzzTests : IDisposable
 {
