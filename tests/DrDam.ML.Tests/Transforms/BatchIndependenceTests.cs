@@ -40,7 +40,7 @@ public sealed class BatchIndependenceTests
         {
             var outputs = Columns.All(store.WithRetrieval("Out", "Occluded", "Visible", retrieval, batchSize).Transform(queries));
             foreach (var (name, values) in reference)
-                Assert.True(Same(values, outputs[name]), $"column {name} differs at batch size {batchSize}");
+                Assert.True(Columns.Identical(values, outputs[name]), $"column {name} differs at batch size {batchSize}");
         }
     }
 
@@ -81,16 +81,6 @@ public sealed class BatchIndependenceTests
         }
     }
 
-    private static bool Same(object a, object b) => (a, b) switch
-    {
-        (float[] x, float[] y) => x.AsSpan().SequenceEqual(y),
-        (double[] x, double[] y) => x.AsSpan().SequenceEqual(y),
-        (int[] x, int[] y) => x.AsSpan().SequenceEqual(y),
-        (bool[] x, bool[] y) => x.AsSpan().SequenceEqual(y),
-        (string[] x, string[] y) => x.AsSpan().SequenceEqual(y),
-        (uint[] x, uint[] y) => x.AsSpan().SequenceEqual(y),
-        _ => Equals(a, b),
-    };
 
     private sealed class Retrieved
     {

@@ -35,4 +35,16 @@ internal static class Columns
         }
         return result;
     }
+
+    /// <summary>Whether two column arrays from <see cref="All"/> hold the same values, bit for bit.</summary>
+    public static bool Identical(object a, object b) => (a, b) switch
+    {
+        (float[] x, float[] y) => x.AsSpan().SequenceEqual(y),
+        (double[] x, double[] y) => x.AsSpan().SequenceEqual(y),
+        (int[] x, int[] y) => x.AsSpan().SequenceEqual(y),
+        (bool[] x, bool[] y) => x.AsSpan().SequenceEqual(y),
+        (string[] x, string[] y) => x.AsSpan().SequenceEqual(y),
+        (uint[] x, uint[] y) => x.AsSpan().SequenceEqual(y),
+        _ => Equals(a, b),
+    };
 }
