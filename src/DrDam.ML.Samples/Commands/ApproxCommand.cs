@@ -33,6 +33,7 @@ internal static class ApproxCommand
 
     private static int Run(IApproximationStudy study, StudySettings settings, string folder, bool json)
     {
+        folder = OutputFolder.Prepare(folder, "--out"); // before the study runs, not after
         var watch = Stopwatch.StartNew();
         IReadOnlyList<ApproximationRow> rows = null!;
         if (json || Console.IsOutputRedirected)

@@ -1,6 +1,9 @@
 using DrDam.ML.Compute;
 using DrDam.ML.Memory;
 using DrDam.ML.Memory.Features;
+using DrDam.ML.Transforms;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace DrDam.ML.Tests.Memory;
 
@@ -54,5 +57,25 @@ public sealed class SizeLimitTests
         var memory = new MemoryMatrix(4096, new MemoryMatrixOptions());
         memory.Add(new float[4096]);
         Assert.Equal("maxBatch", Assert.Throws<ArgumentOutOfRangeException>(() => ManagedBackend.Instance.CreateEvaluator(memory, 1 << 20)).ParamName);
+    }
+}
+
+/// <summary>The ML.NET stages refuse a vector column whose batch cannot fit, naming the column, before reading a row.</summary>
+public sealed class StageSizeLimitTests
+{
+    private sealed class Row
+    {
+        public float[] Pixels { get; set; } = [];
+    }
+
+    [Fact]
+    public void AColumnTooLargeForABatchIsRefusedWhenTheSchemaIsBound()
+    {
+        var ml = new MLContext();
+        var definition = SchemaDefinition.Create(typeof(Row));
+        definition[nameof(Row.Pixels)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 192_000_000);
+        var empty = ml.Data.LoadFromEnumerable(Array.Empty<Row>(), definition);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.AssociativeMemory.Occlude("Occluded", "Visible", "Pixels").Fit(empty));
+        Assert.Contains("A batch of 64 rows of column 'Pixels' (192000000 values each) needs 12,288,000,000 values", e.Message);
     }
 }

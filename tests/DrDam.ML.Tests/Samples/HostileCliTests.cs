@@ -106,6 +106,7 @@ public sealed class HostileCliTests : IDisposable
         var clock = System.Diagnostics.Stopwatch.StartNew();
         FailsWithOneLine($"--out: cannot write to '{blocker}'", "inpaint", "--out", blocker, "--json");
         FailsWithOneLine($"--out: cannot write to '{blocker}'", "cluster", "--out", blocker, "--json");
+        FailsWithOneLine($"--out: cannot write to '{blocker}'", "approx", "energy-gradient", "--out", blocker, "--json");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the output was checked only after {clock.Elapsed}");
     }
 
