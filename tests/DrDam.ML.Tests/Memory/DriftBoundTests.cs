@@ -7,45 +7,17 @@ namespace DrDam.ML.Tests.Memory;
 public class DriftBoundTests
 {
     /// <summary>
-    /// C₁ is measured, not assumed: the largest kernel error |k̂ − k| over the stored patterns and
-    /// queries, divided by √(D/Y), times 2 for margin. The bound must cover the observed distance
-    /// between the MrDAM and DrDAM outputs after L steps from the same query.
-    /// </summary>
-    [Theory]
-    [InlineData(8, 20, 5.0, 2048)]
-    [InlineData(8, 40, 10.0, 4096)]
-    [InlineData(16, 20, 10.0, 1024)]
-    public void BoundCoversObservedDrift(int d, int k, double beta, int y)
-    {
-        var random = new Random(d * k + y);
-        var patterns = Oracle.Binary(random, k, d);
-        var queries = Oracle.Uniform(random, 5 * d, 0, 1 / Math.Sqrt(d));
-        var exact = new MemoryMatrix(d, new MemoryMatrixOptions { Beta = beta });
-        exact.AddRange(patterns, k);
-        var approx = new DistributedMemory(d, new DistributedMemoryOptions { Beta = beta, FeatureCount = y, Seed = 5 });
-        approx.AddRange(patterns, k);
-        var c1 = 2 * MaxKernelError(approx, patterns, queries, d) / Math.Sqrt((double)d / y);
-        var options = new RetrievalOptions { StepSize = 0.05, MaxSteps = 20, Tolerance = 0 };
-        var mr = exact.Retrieve(queries, 5, options);
-        var dr = approx.Retrieve(queries, 5, options);
-        var (initial, _) = exact.EnergyAndGradient(queries, 5);
-        for (var q = 0; q < 5; q++)
-        {
-            var observed = Oracle.Distance(mr.State(q), dr.State(q));
-            var bound = DriftBound.Evaluate(beta, k, d, y, options.StepSize, options.MaxSteps, initial[q], c1);
-            Assert.True(bound >= observed, $"bound {bound} < observed {observed}");
-        }
-    }
-
-    /// <summary>
-    /// Where the bound is informative, at the step size of the closed form (η = C₂/(L·B)), it must still cover the
-    /// observed drift, and be within three orders of magnitude of it, so that a DrDAM that drifted more than the
-    /// theorem allows would fail here.
+    /// C₁ is measured, not assumed: the largest kernel error |k̂ − k| over the stored patterns and queries, divided
+    /// by √(D/Y). At the step size of the closed form (η = C₂/(L·B)) the bound is informative: it must cover the
+    /// observed distance between the MrDAM and DrDAM outputs after L steps from the same query, and lie within three
+    /// orders of magnitude of it, so that a DrDAM drifting more than the theorem allows fails here. (At a practical
+    /// step size the bound is 10⁶³ or more against drifts of 10⁻³, and no such test could fail.)
     /// </summary>
     [Theory]
     [InlineData(8, 5, 1.0, 2000)]
     [InlineData(16, 4, 2.0, 4000)]
-    public void BoundIsTightEnoughToFailAtTheCriticalStepSize(int d, int k, double beta, int y)
+    [InlineData(8, 10, 1.5, 8000)]
+    public void BoundCoversTheObservedDriftAndIsInformativeAtTheCriticalStepSize(int d, int k, double beta, int y)
     {
         var random = new Random(d + k + y);
         var patterns = Oracle.Binary(random, k, d);
