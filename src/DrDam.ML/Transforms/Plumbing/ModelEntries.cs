@@ -19,8 +19,11 @@ internal static class ModelEntries
     /// <summary>The largest BatchSize a model may declare: a batch buffers BatchSize×D values.</summary>
     public const int MaxBatchSize = 1 << 16;
 
-    /// <summary>Runs <paramref name="load"/>, turning any sign of a damaged entry into an InvalidDataException naming it.</summary>
-    public static T Load<T>(ModelLoadContext ctx, string entry, Func<T> load)
+    /// <summary>
+    /// Runs <paramref name="load"/>, turning any sign of a damaged entry into an InvalidDataException naming it (in
+    /// <paramref name="directory"/>, by default the stage's own folder).
+    /// </summary>
+    public static T Load<T>(ModelLoadContext ctx, string entry, Func<T> load, string? directory = null)
     {
         try
         {
@@ -29,7 +32,8 @@ internal static class ModelEntries
         catch (Exception e) when (e is ArgumentException or EndOfStreamException or FormatException or OverflowException
             or OutOfMemoryException or InvalidOperationException or AggregateException or InvalidDataException)
         {
-            var where = string.IsNullOrEmpty(ctx.Directory) ? entry : $"{ctx.Directory}/{entry}";
+            var folder = directory ?? ctx.Directory;
+            var where = string.IsNullOrEmpty(folder) ? entry : $"{folder}/{entry}";
             throw new InvalidDataException($"DrDam.ML model entry '{where}' is invalid: {Unwrap(e).Message}", e);
         }
     }
@@ -37,10 +41,7 @@ internal static class ModelEntries
     /// <summary>Writes a stage's settings into Model.key as one checksummed block.</summary>
     public static void SaveSettings(ModelSaveContext ctx, Action<BinaryWriter> write)
     {
-        using var payload = new MemoryStream();
-        using (var writer = new BinaryWriter(payload, System.Text.Encoding.UTF8, leaveOpen: true))
-            write(writer);
-        var bytes = payload.GetBuffer().AsSpan(0, (int)payload.Length);
+        var bytes = Serialize(write);
         ctx.Writer.Write(bytes.Length);
         ctx.Writer.Write(bytes);
         ctx.Writer.Write(Crc32.Hash(bytes));
@@ -97,12 +98,9 @@ internal static class ModelEntries
     /// <summary>Saves a binary entry followed by the CRC-32 of its bytes.</summary>
     public static void SaveChecked(ModelSaveContext ctx, string name, Action<BinaryWriter> write)
     {
-        using var payload = new MemoryStream();
-        using (var writer = new BinaryWriter(payload, System.Text.Encoding.UTF8, leaveOpen: true))
-            write(writer);
+        var bytes = Serialize(write);
         ctx.SaveBinaryStream(name, writer =>
         {
-            var bytes = payload.GetBuffer().AsSpan(0, (int)payload.Length);
             writer.Write(bytes);
             writer.Write(Crc32.Hash(bytes));
         });
@@ -127,6 +125,14 @@ internal static class ModelEntries
         if (reader.BaseStream.Position != reader.BaseStream.Length)
             throw new InvalidDataException($"{name} has {reader.BaseStream.Length - reader.BaseStream.Position} unexpected bytes at its end.");
         return result;
+    }
+
+    private static byte[] Serialize(Action<BinaryWriter> write)
+    {
+        using var payload = new MemoryStream();
+        using (var writer = new BinaryWriter(payload, System.Text.Encoding.UTF8, leaveOpen: true))
+            write(writer);
+        return payload.ToArray();
     }
 
     private static Exception Unwrap(Exception e) => e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerExceptions[0] : e;

@@ -60,7 +60,7 @@ internal static class SharedStoreEntry
                 using var entry = ctx.Repository.OpenEntryOrNull(holder, MemoryEntry)
                     ?? throw new InvalidDataException($"the file has no {MemoryEntry} in '{holder}' for the associative memory: it is incomplete.");
                 return MemorySerializer.Read(entry.Stream);
-            });
+            }, holder);
             var labels = ModelEntries.Load(ctx, LabelsEntry, () => ModelEntries.LoadChecked(ctx, holder, LabelsEntry, reader =>
             {
                 var count = reader.ReadInt32();
@@ -70,7 +70,7 @@ internal static class SharedStoreEntry
                 for (var i = 0; i < count; i++)
                     list.Add(reader.ReadString());
                 return list;
-            }));
+            }), holder);
             if (expectLabels && labels is null)
                 throw new InvalidDataException($"DrDam.ML model entry '{holder}/{LabelsEntry}' is missing, but the model names a label column: the file is incomplete.");
             var store = new StoredMemory(memory, labels);
