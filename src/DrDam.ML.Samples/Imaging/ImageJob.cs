@@ -122,8 +122,7 @@ internal sealed class ImageJob(ImageJobSettings settings)
         }
         catch (ArgumentException e) when (e.ParamName is { } name && Options.ContainsKey(name))
         {
-            var at = e.Message.IndexOf(" (Parameter '", StringComparison.Ordinal);
-            throw new ArgumentException($"{Options[name]}{context}: {(at >= 0 ? e.Message[..at] : e.Message)}", e);
+            throw new ArgumentException($"{Options[name]}{context}: {e.Message}", e); // the CLI drops .NET's "(Parameter …)" tail
         }
     }
 
