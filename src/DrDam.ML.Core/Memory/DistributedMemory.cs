@@ -32,11 +32,7 @@ public sealed class DistributedMemory : IAssociativeMemory
         Features = features;
         memory = new double[Features.FeatureLength];
         if (options.LinearAttention)
-        {
-            if ((long)Features.FeatureLength * dimension > Array.MaxLength)
-                throw new ArgumentException($"LinearAttention needs FeatureLength×Dimension = {(long)Features.FeatureLength * dimension} floats, more than one array holds ({Array.MaxLength}).", nameof(options));
-            linearAttention = new float[Features.FeatureLength * dimension];
-        }
+            linearAttention = new float[MemoryLimits.Values((long)Features.FeatureLength * dimension, sizeof(float), "LinearAttention's R (FeatureLength×Dimension)", nameof(options))];
     }
 
     /// <summary>The feature map φ(√β·x), with Ω.</summary>

@@ -35,6 +35,30 @@ public sealed class ConcurrencyTests
     }
 
     [Fact]
+    public void ClonesSharingOneFeatureSpaceCanBeFilledConcurrently()
+    {
+        var chunks = Enumerable.Range(0, 2).Select(t => Oracle.Uniform(new Random(10 + t), RowsPerThread * D, 0, 0.25)).ToArray();
+        var original = new DistributedMemory(D, new DistributedMemoryOptions { Beta = 10, FeatureCount = 512, ProjectionBlockSize = 64 });
+        var expected = chunks.Select(chunk =>
+        {
+            var alone = original.Clone();
+            alone.AddRange(chunk, RowsPerThread);
+            return alone.Memory.ToArray();
+        }).ToArray();
+        for (var trial = 0; trial < 10; trial++)
+        {
+            var clones = new[] { original.Clone(), original.Clone() };
+            Parallel.For(0, 2, new ParallelOptions { MaxDegreeOfParallelism = 2 }, t =>
+            {
+                for (var r = 0; r < RowsPerThread; r += 8)
+                    clones[t].AddRange(chunks[t].AsMemory(r * D, 8 * D), 8);
+            });
+            for (var t = 0; t < 2; t++)
+                Assert.Equal(expected[t], clones[t].Memory.ToArray());
+        }
+    }
+
+    [Fact]
     public void ConcurrentMatrixAddsLoseNoRow()
     {
         for (var trial = 0; trial < 20; trial++)

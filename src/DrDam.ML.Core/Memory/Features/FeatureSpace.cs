@@ -145,13 +145,16 @@ public sealed class FeatureSpace
     /// T += sign·Σ φ(√β·ξ) over the given patterns (and R += sign·Σ φ(√β·ξ)·ξᵀ when
     /// <paramref name="linearAttention"/> is not null). Parallel over blocks of features; each
     /// feature sums the patterns in their given order, so the result does not depend on thread count.
-    /// Not thread-safe: one call at a time per feature space (a memory is not mutated concurrently).
+    /// Calls are serialised: memories that share this feature space (clones) may be filled from several threads.
     /// </summary>
     public void Accumulate(ReadOnlyMemory<float> patterns, int rows, double sign, double[] memory, float[]? linearAttention)
     {
-        accumulation.Set(patterns, rows, sign, memory, linearAttention);
-        WorkerPool.For(BlockCount, accumulation);
-        accumulation.Set(default, 0, 0, null!, null); // drop references to the caller's arrays
+        lock (accumulation)
+        {
+            accumulation.Set(patterns, rows, sign, memory, linearAttention);
+            WorkerPool.For(BlockCount, accumulation);
+            accumulation.Set(default, 0, 0, null!, null); // drop references to the caller's arrays
+        }
     }
 
     // The work of one Accumulate call, reused so that a fit allocates nothing per call.
