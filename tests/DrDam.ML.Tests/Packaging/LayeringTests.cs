@@ -15,6 +15,7 @@ public sealed class LayeringTests
         { "DrDam.ML", ["TorchSharp", "ILGPU", "DrDam.ML.TorchSharp", "DrDam.ML.Ilgpu"] },
         { "DrDam.ML.Ilgpu", ["Microsoft.ML", "TorchSharp", "DrDam.ML", "DrDam.ML.TorchSharp"] },
         { "DrDam.ML.TorchSharp", ["ILGPU", "DrDam.ML.Ilgpu"] },
+        { "DrDam.ML.Orleans", ["TorchSharp", "ILGPU", "DrDam.ML.TorchSharp", "DrDam.ML.Ilgpu"] },
     };
 
     [Theory]

@@ -13,7 +13,7 @@ namespace DrDam.ML.Tests.Packaging;
 [Collection("ConsoleCollection")]
 public sealed class PackageConsumerTests : IDisposable
 {
-    private static readonly string[] Libraries = ["DrDam.ML.Core", "DrDam.ML", "DrDam.ML.TorchSharp", "DrDam.ML.Ilgpu"];
+    private static readonly string[] Libraries = ["DrDam.ML.Core", "DrDam.ML", "DrDam.ML.TorchSharp", "DrDam.ML.Ilgpu", "DrDam.ML.Orleans"];
     private readonly string root = Path.Combine(Path.GetTempPath(), "drdam-pack-" + Guid.NewGuid().ToString("N"));
 
     public void Dispose() => Directory.Delete(root, recursive: true);

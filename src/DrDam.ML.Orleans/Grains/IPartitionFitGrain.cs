@@ -1,0 +1,8 @@
+namespace DrDam.ML.Orleans.Grains;
+
+/// <summary>Builds one partition's T from its rows, regenerating Ω from the shared seed (stateless: any silo, any activation).</summary>
+public interface IPartitionFitGrain : IGrainWithIntegerKey
+{
+    /// <summary>T of <paramref name="count"/> rows (row-major, <see cref="DistributedMemorySettings.Dimension"/> values each).</summary>
+    Task<PartitionSum> FitAsync(int partition, DistributedMemorySettings settings, float[] rows, int count);
+}

@@ -1,0 +1,46 @@
+using Orleans.Runtime;
+
+namespace DrDam.ML.Orleans.Grains;
+
+/// <inheritdoc cref="IMemoryGrain"/>
+internal sealed class MemoryGrain([PersistentState("memory", ShardedFit.GrainStorage)] IPersistentState<MemoryGrain.State> state) : Grain, IMemoryGrain
+{
+    public async Task SubmitAsync(DistributedMemorySettings settings, PartitionSum part)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(part);
+        if (state.State.Settings is { } mine)
+            mine.RequireSame(settings);
+        var length = part.Memory.Length;
+        if (state.State.Parts.Values.FirstOrDefault() is { } first && first.Memory.Length != length)
+            throw new ArgumentException($"Partition {part.Partition} sends T of {length} values, the memory's has {first.Memory.Length}.", nameof(part));
+        state.State.Settings = settings;
+        state.State.Parts[part.Partition] = part;
+        await state.WriteStateAsync();
+    }
+
+    public Task<MemorySnapshot> GetAsync()
+    {
+        var parts = state.State.Parts;
+        var sum = new double[parts.Values.FirstOrDefault()?.Memory.Length ?? 0];
+        long count = 0;
+        foreach (var (_, part) in parts) // a SortedDictionary: partition-id order, so the sum does not depend on arrival
+        {
+            for (var i = 0; i < sum.Length; i++)
+                sum[i] += part.Memory[i];
+            count += part.Count;
+        }
+        return Task.FromResult(new MemorySnapshot(state.State.Settings, sum, count, [.. parts.Keys]));
+    }
+
+    /// <summary>The grain's stored state.</summary>
+    [GenerateSerializer]
+    public sealed class State
+    {
+        /// <summary>The settings every part was built with (null before the first).</summary>
+        [Id(0)] public DistributedMemorySettings? Settings { get; set; }
+
+        /// <summary>The parts by partition id.</summary>
+        [Id(1)] public SortedDictionary<int, PartitionSum> Parts { get; set; } = [];
+    }
+}

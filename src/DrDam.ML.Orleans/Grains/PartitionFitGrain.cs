@@ -1,0 +1,18 @@
+using DrDam.ML.Memory;
+using Orleans.Concurrency;
+
+namespace DrDam.ML.Orleans.Grains;
+
+/// <inheritdoc cref="IPartitionFitGrain"/>
+[StatelessWorker]
+internal sealed class PartitionFitGrain : Grain, IPartitionFitGrain
+{
+    public Task<PartitionSum> FitAsync(int partition, DistributedMemorySettings settings, float[] rows, int count)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(rows);
+        var memory = new DistributedMemory(settings.Dimension, settings.ToOptions());
+        memory.AddRange(rows, count);
+        return Task.FromResult(new PartitionSum(partition, memory.Memory.ToArray(), memory.Count));
+    }
+}

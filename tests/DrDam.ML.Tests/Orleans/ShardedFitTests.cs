@@ -1,0 +1,108 @@
+using DrDam.ML.Memory;
+using DrDam.ML.Orleans;
+using DrDam.ML.Orleans.Grains;
+using Orleans.Hosting;
+using Orleans.TestingHost;
+
+namespace DrDam.ML.Tests.Orleans;
+
+/// <summary>Two in-process silos with memory grain storage, shared by the sharded-fit tests.</summary>
+public sealed class TwoSilos : IAsyncLifetime
+{
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSilo((_, silo) => silo.AddMemoryGrainStorage(ShardedFit.GrainStorage));
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+}
+
+/// <summary>
+/// A DrDAM fit sharded over grains: each partition's T is built on some silo from the shared seed and the memory grain
+/// sums the parts in partition order, so the result does not depend on arrival order and a retried partition replaces
+/// its part instead of counting twice.
+/// </summary>
+public sealed class ShardedFitTests(TwoSilos silos) : IClassFixture<TwoSilos>
+{
+    private const int D = 16, Rows = 400;
+    private static readonly DistributedMemoryOptions Options = new() { Beta = 8, FeatureCount = 512, Seed = 21, ProjectionBlockSize = 128 };
+    private static readonly float[] Data = Oracle.Uniform(new Random(5), Rows * D, 0, 0.25);
+
+    private static (int, float[], int)[] Partitions(int count) => [.. Enumerable.Range(0, count).Select(p =>
+    {
+        var (from, to) = (p * Rows / count, (p + 1) * Rows / count);
+        return (p, Data[(from * D)..(to * D)], to - from);
+    })];
+
+    [Fact]
+    public async Task AShardedFitEqualsASingleMachineFit()
+    {
+        var sharded = await ShardedFit.FitAsync(silos.Cluster.Client, "memory-single", D, Options, Partitions(4));
+        var single = new DistributedMemory(D, Options);
+        single.AddRange(Data, Rows);
+        Assert.Equal(Rows, sharded.Count);
+        var (expected, actual) = (single.Memory.ToArray(), sharded.Memory.ToArray());
+        for (var i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-12 * Math.Max(1, Math.Abs(expected[i])), $"T[{i}]: {actual[i]} vs {expected[i]}");
+    }
+
+    [Fact]
+    public async Task TheSumDoesNotDependOnTheOrderOfArrival()
+    {
+        var settings = DistributedMemorySettings.From(D, Options);
+        var fit = silos.Cluster.Client.GetGrain<IPartitionFitGrain>(0);
+        var parts = await Task.WhenAll(Partitions(5).Select(p => fit.FitAsync(p.Item1, settings, p.Item2, p.Item3)));
+        var forward = silos.Cluster.Client.GetGrain<IMemoryGrain>("memory-forward");
+        var backward = silos.Cluster.Client.GetGrain<IMemoryGrain>("memory-backward");
+        foreach (var part in parts)
+            await forward.SubmitAsync(settings, part);
+        foreach (var part in parts.Reverse())
+            await backward.SubmitAsync(settings, part);
+        Assert.Equal((await forward.GetAsync()).Memory, (await backward.GetAsync()).Memory);
+    }
+
+    [Fact]
+    public async Task AResubmittedPartitionReplacesItsPartAndIsNotCountedTwice()
+    {
+        var settings = DistributedMemorySettings.From(D, Options);
+        var fit = silos.Cluster.Client.GetGrain<IPartitionFitGrain>(0);
+        var memory = silos.Cluster.Client.GetGrain<IMemoryGrain>("memory-retry");
+        var parts = await Task.WhenAll(Partitions(3).Select(p => fit.FitAsync(p.Item1, settings, p.Item2, p.Item3)));
+        foreach (var part in parts)
+            await memory.SubmitAsync(settings, part);
+        var once = await memory.GetAsync();
+        await memory.SubmitAsync(settings, parts[1]); // a retry after a lost reply
+        var again = await memory.GetAsync();
+        Assert.Equal(Rows, again.Count);
+        Assert.Equal([0, 1, 2], again.Partitions);
+        Assert.Equal(once.Memory, again.Memory);
+    }
+
+    [Theory]
+    [InlineData("Seed")]
+    [InlineData("Beta")]
+    [InlineData("Dimension")]
+    public async Task AShardBuiltWithOtherSettingsIsRefusedNamingTheField(string field)
+    {
+        var settings = DistributedMemorySettings.From(D, Options);
+        var memory = silos.Cluster.Client.GetGrain<IMemoryGrain>("memory-mismatch-" + field);
+        var fit = silos.Cluster.Client.GetGrain<IPartitionFitGrain>(0);
+        var (partition, rows, count) = Partitions(2)[0];
+        await memory.SubmitAsync(settings, await fit.FitAsync(partition, settings, rows, count));
+        var other = field switch
+        {
+            "Seed" => settings with { Seed = 22 },
+            "Beta" => settings with { Beta = 9 },
+            _ => settings with { Dimension = D + 1 },
+        };
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => memory.SubmitAsync(other, new PartitionSum(1, new double[1024], 10)));
+        // Orleans carries the exception's type and message across silos (not ParamName): the message names the field.
+        Assert.Contains($"The shard's {field} is", e.Message);
+        Assert.Contains($"every shard must be built with the same {field}", e.Message);
+    }
+}
