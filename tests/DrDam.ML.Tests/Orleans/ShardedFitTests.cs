@@ -1,6 +1,7 @@
 using DrDam.ML.Memory;
 using DrDam.ML.Orleans;
 using DrDam.ML.Orleans.Grains;
+using DrDam.ML.Transforms;
 using Orleans.Hosting;
 using Orleans.TestingHost;
 
@@ -104,5 +105,35 @@ public sealed class ShardedFitTests(TwoSilos silos) : IClassFixture<TwoSilos>
         // Orleans carries the exception's type and message across silos (not ParamName): the message names the field.
         Assert.Contains($"The shard's {field} is", e.Message);
         Assert.Contains($"every shard must be built with the same {field}", e.Message);
+    }
+}
+
+/// <summary>A store fitted over partitions of an IDataView on the cluster: an ordinary transformer that retrieves, saves and loads.</summary>
+public sealed class ShardedStoreFitTests(TwoSilos silos) : IClassFixture<TwoSilos>, IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("drdam-orleans-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    [Fact]
+    public async Task AShardedStoreRetrievesLikeALocalOneAndRoundTrips()
+    {
+        var ml = new Microsoft.ML.MLContext(seed: 1);
+        var (train, test) = DrDam.ML.Tests.Transforms.Iris.Load(ml);
+        var features = DrDam.ML.Tests.Transforms.Iris.Features01(ml).Fit(train);
+        var rows = features.Transform(train);
+        var options = new DistributedMemoryOptions { Beta = 20, FeatureCount = 2000, Seed = 3 };
+        var sharded = await ShardedStoreFit.FitAsync(silos.Cluster.Client, "iris-store", rows, "Out", "Features", options, partitions: 3);
+        var local = ml.Transforms.AssociativeMemory.Store("Out", "Features", new MemoryStoreOptions { Memory = options }).Fit(rows);
+        Assert.Equal(120, sharded.Store.Memory.Count);
+        var queries = features.Transform(test);
+        var (expected, actual) = (DrDam.ML.Tests.Transforms.Columns.Vectors(local.Transform(queries), "Out"), DrDam.ML.Tests.Transforms.Columns.Vectors(sharded.Transform(queries), "Out"));
+        for (var r = 0; r < expected.Length; r++)
+            Assert.True(Oracle.Distance(expected[r], actual[r]) < 1e-4, $"row {r}");
+        var path = Path.Combine(folder, "sharded.zip");
+        ml.Model.Save(sharded, rows.Schema, path);
+        var loaded = ml.Model.Load(path, out _);
+        Assert.Equal(actual, DrDam.ML.Tests.Transforms.Columns.Vectors(loaded.Transform(queries), "Out"));
+        await Assert.ThrowsAsync<ArgumentException>(() => ShardedStoreFit.FitAsync(silos.Cluster.Client, "no-beta", rows, "Out", "Features", new DistributedMemoryOptions(), 2));
     }
 }
