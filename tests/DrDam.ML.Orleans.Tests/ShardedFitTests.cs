@@ -1,11 +1,12 @@
 using DrDam.ML.Memory;
 using DrDam.ML.Orleans;
+using DrDam.ML.Tests;
 using DrDam.ML.Orleans.Grains;
 using DrDam.ML.Transforms;
 using Orleans.Hosting;
 using Orleans.TestingHost;
 
-namespace DrDam.ML.Tests.Orleans;
+namespace DrDam.ML.Orleans.Tests;
 
 /// <summary>Two in-process silos with memory grain storage, shared by the sharded-fit tests.</summary>
 public sealed class TwoSilos : IAsyncLifetime
@@ -20,7 +21,13 @@ public sealed class TwoSilos : IAsyncLifetime
         await Cluster.DeployAsync();
     }
 
-    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+    // Stop the client and the silos before disposing: their timers would otherwise keep allocating in this process.
+    public async Task DisposeAsync()
+    {
+        await Cluster.StopClusterClientAsync();
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+    }
 }
 
 /// <summary>

@@ -3,8 +3,9 @@ using DrDam.ML.Memory;
 using DrDam.ML.Memory.Dynamics;
 using DrDam.ML.Memory.Energies;
 using DrDam.ML.Orleans;
+using DrDam.ML.Tests;
 
-namespace DrDam.ML.Tests.Orleans;
+namespace DrDam.ML.Orleans.Tests;
 
 /// <summary>
 /// MrDAM retrieval on the cluster: the patterns are split over shard grains, every step merges the shards' answers
