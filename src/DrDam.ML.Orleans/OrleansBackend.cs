@@ -13,6 +13,8 @@ namespace DrDam.ML.Orleans;
 /// </summary>
 public sealed class OrleansBackend(IGrainFactory grains, int shards) : IComputeBackend
 {
+    private readonly IGrainFactory grains = grains ?? throw new ArgumentNullException(nameof(grains));
+
     /// <summary>How many grains a memory's patterns are split over.</summary>
     public int Shards { get; } = shards > 0 ? shards : throw new ArgumentOutOfRangeException(nameof(shards), shards, $"shards must be > 0 (got {shards}).");
 
@@ -21,7 +23,7 @@ public sealed class OrleansBackend(IGrainFactory grains, int shards) : IComputeB
 
     /// <inheritdoc/>
     public IEnergyEvaluator CreateEvaluator(IAssociativeMemory memory, int maxBatch)
-        => EvaluatorBase.Create(memory, maxBatch, matrix => new ShardedEvaluator(grains ?? throw new InvalidOperationException("No grain factory."), matrix, maxBatch, Shards),
+        => EvaluatorBase.Create(memory, maxBatch, matrix => new ShardedEvaluator(grains, matrix, maxBatch, Shards),
             _ => throw new ArgumentException("The Orleans backend shards MrDAM memories; fit DrDAM memories with ShardedFit and retrieve locally.", nameof(memory)));
 
     private sealed class ShardedEvaluator : EvaluatorBase
