@@ -53,7 +53,7 @@ public static class ShardedFit
                 await call();
                 return;
             }
-            catch (Exception e) when (attempt < Attempts && e is not ArgumentException && e is OrleansException or TimeoutException)
+            catch (Exception e) when (attempt < Attempts && e is OrleansException or TimeoutException)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellation);
             }

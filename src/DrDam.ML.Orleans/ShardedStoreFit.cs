@@ -1,7 +1,7 @@
 using DrDam.ML.Memory;
 using DrDam.ML.Transforms;
+using DrDam.ML.Transforms.Plumbing;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 
 namespace DrDam.ML.Orleans;
 
@@ -14,40 +14,25 @@ public static class ShardedStoreFit
 {
     /// <summary>
     /// Fits a DrDAM store of <paramref name="inputColumnName"/> over <paramref name="partitions"/> partitions; the
-    /// store retrieves from the same column into <paramref name="outputColumnName"/>. β must be given: shards cannot
-    /// choose it from their own rows.
+    /// store retrieves from the same column into <paramref name="outputColumnName"/> with <paramref name="options"/>'
+    /// retrieval settings. <see cref="MemoryStoreOptions.Memory"/> must be a <see cref="DistributedMemoryOptions"/>
+    /// with β given: shards cannot choose β from their own rows.
     /// </summary>
     public static async Task<AssociativeMemoryTransformer> FitAsync(IGrainFactory grains, string memoryId, IDataView data,
-        string outputColumnName, string inputColumnName, DistributedMemoryOptions options, int partitions, CancellationToken cancellation = default)
+        string outputColumnName, string inputColumnName, MemoryStoreOptions options, int partitions, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(partitions);
-        if (!options.IsBetaSet)
-            throw new ArgumentException("A sharded fit needs Beta: every shard must use the same β, so it cannot be chosen from each shard's rows.", nameof(options));
-        var column = data.Schema.GetColumnOrNull(inputColumnName)
-            ?? throw new ArgumentOutOfRangeException(nameof(inputColumnName), $"Store column '{inputColumnName}' not found in the input schema.");
-        if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType n, IsKnownSize: true } vector || n != NumberDataViewType.Single)
-            throw new ArgumentOutOfRangeException(nameof(inputColumnName), $"Store column '{inputColumnName}' must be a known-size Vector<Single>, but is {column.Type}.");
-        var d = vector.Size;
-        var rows = new List<float>[partitions];
-        for (var p = 0; p < partitions; p++)
-            rows[p] = [];
-        using (var cursor = data.GetRowCursor([column]))
-        {
-            var getter = cursor.GetGetter<VBuffer<float>>(column);
-            var buffer = default(VBuffer<float>);
-            while (cursor.MoveNext())
-            {
-                getter(ref buffer);
-                rows[(int)(cursor.Position % partitions)].AddRange(buffer.DenseValues());
-            }
-        }
-        var memory = await ShardedFit.FitAsync(grains, memoryId, d, options,
-            rows.Select((r, p) => (p, r.ToArray(), r.Count / d)).Where(p => p.Item3 > 0), cancellation);
+        if (options.Memory is not DistributedMemoryOptions { IsBetaSet: true } memoryOptions)
+            throw new ArgumentException("A sharded fit needs DistributedMemoryOptions with Beta: every shard must use the same β, so it cannot be chosen from each shard's rows.", nameof(options));
+        var parts = MemoryStoreFit.Partitions(data, inputColumnName, partitions);
+        var d = SchemaCheck.FloatVector(data.Schema[inputColumnName], "Store");
+        var memory = await ShardedFit.FitAsync(grains, memoryId, d, memoryOptions,
+            parts.Select((part, p) => (p, part.Rows, part.Count)).Where(p => p.Count > 0), cancellation);
         if (memory.Count == 0)
             throw new ArgumentException($"Column '{inputColumnName}' has no rows to store: the memory would be empty.", nameof(data));
         return new AssociativeMemoryTransformer(new StoredMemory(memory, null), new RetrievalColumns(inputColumnName, null, outputColumnName),
-            new Memory.Dynamics.RetrievalOptions(), 128, inputColumnName, null);
+            options.Retrieval, options.BatchSize, inputColumnName, null);
     }
 }

@@ -130,7 +130,7 @@ public sealed class ShardedStoreFitTests(TwoSilos silos) : IClassFixture<TwoSilo
         var features = DrDam.ML.Tests.Transforms.Iris.Features01(ml).Fit(train);
         var rows = features.Transform(train);
         var options = new DistributedMemoryOptions { Beta = 20, FeatureCount = 2000, Seed = 3 };
-        var sharded = await ShardedStoreFit.FitAsync(silos.Cluster.Client, "iris-store", rows, "Out", "Features", options, partitions: 3);
+        var sharded = await ShardedStoreFit.FitAsync(silos.Cluster.Client, "iris-store", rows, "Out", "Features", new MemoryStoreOptions { Memory = options }, partitions: 3);
         var local = ml.Transforms.AssociativeMemory.Store("Out", "Features", new MemoryStoreOptions { Memory = options }).Fit(rows);
         Assert.Equal(120, sharded.Store.Memory.Count);
         var queries = features.Transform(test);
@@ -141,6 +141,6 @@ public sealed class ShardedStoreFitTests(TwoSilos silos) : IClassFixture<TwoSilo
         ml.Model.Save(sharded, rows.Schema, path);
         var loaded = ml.Model.Load(path, out _);
         Assert.Equal(actual, DrDam.ML.Tests.Transforms.Columns.Vectors(loaded.Transform(queries), "Out"));
-        await Assert.ThrowsAsync<ArgumentException>(() => ShardedStoreFit.FitAsync(silos.Cluster.Client, "no-beta", rows, "Out", "Features", new DistributedMemoryOptions(), 2));
+        await Assert.ThrowsAsync<ArgumentException>(() => ShardedStoreFit.FitAsync(silos.Cluster.Client, "no-beta", rows, "Out", "Features", new MemoryStoreOptions { Memory = new DistributedMemoryOptions() }, 2));
     }
 }

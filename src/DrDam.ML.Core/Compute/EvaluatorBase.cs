@@ -48,7 +48,7 @@ internal abstract class EvaluatorBase(IAssociativeMemory memory, int maxBatch) :
         if (memory.Count <= 0)
             throw new ArgumentException($"memory holds no patterns (Count = {memory.Count}); store at least one before evaluating it.", nameof(memory));
         // The batch buffers: maxBatch states, gradients and (MrDAM) scores, or (DrDAM) projections per block.
-        var width = Math.Max(memory.Dimension, memory is MemoryMatrix ? memory.Count : Math.Min(((DistributedMemory)memory).Features.BlockSize, int.MaxValue));
+        var width = Math.Max(memory.Dimension, memory is DistributedMemory dr ? dr.Features.BlockSize : memory.Count);
         MemoryLimits.Values((long)maxBatch * width, sizeof(float), $"a batch of maxBatch×{width} values", nameof(maxBatch));
         return memory switch
         {

@@ -65,6 +65,7 @@ internal static class ClusterJob
         var plot = Path.Combine(outDir, $"{data.Name}-clam.png");
         status?.Invoke("scoring");
         var sample = SilhouetteSample(points.Length, s.Seed);
+        var sampled = Pick(points, sample);
         Rendering.ScatterPlot.Save(plot, $"{data.Name}: ClAM clusters (k = {k})", PrincipalComponents.Project2D(points), clamLabels);
 
         double? Score(Func<int[], int[], double> score, int[] predicted) => truth is null ? null : Math.Round(score(truth, predicted), 4);
@@ -81,8 +82,8 @@ internal static class ClusterJob
             ["kmeans_nmi"] = Score(ClusteringScores.NormalizedMutualInformation, kmeansLabels),
             ["clam_ari"] = Score(ClusteringScores.AdjustedRandIndex, clamLabels),
             ["kmeans_ari"] = Score(ClusteringScores.AdjustedRandIndex, kmeansLabels),
-            ["clam_silhouette"] = Math.Round(ClusteringScores.Silhouette(Pick(points, sample), Pick(clamLabels, sample)), 4),
-            ["kmeans_silhouette"] = Math.Round(ClusteringScores.Silhouette(Pick(points, sample), Pick(kmeansLabels, sample)), 4),
+            ["clam_silhouette"] = Math.Round(ClusteringScores.Silhouette(sampled, Pick(clamLabels, sample)), 4),
+            ["kmeans_silhouette"] = Math.Round(ClusteringScores.Silhouette(sampled, Pick(kmeansLabels, sample)), 4),
             ["silhouette_rows"] = sample?.Length ?? points.Length,
             ["clam_seconds"] = Math.Round(clamSeconds, 2),
             ["kmeans_seconds"] = Math.Round(kmeansSeconds, 2),

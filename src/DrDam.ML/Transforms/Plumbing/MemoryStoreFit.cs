@@ -43,7 +43,7 @@ internal static class MemoryStoreFit
         var source = SchemaCheck.Find(data.Schema, column, "Store");
         using var cursor = data.GetRowCursor([source]);
         var getter = cursor.GetGetter<VBuffer<float>>(source);
-        var sample = new float[checked(capacity * dimension)];
+        var sample = new float[MemoryLimits.Values((long)capacity * dimension, sizeof(float), $"A sample of {capacity} rows of column '{column}'", nameof(data))];
         var random = new Random(unchecked((int)seed ^ (int)(seed >> 32)));
         var buffer = default(VBuffer<float>);
         long seen = 0;
@@ -57,6 +57,25 @@ internal static class MemoryStoreFit
             CopyFinite(buffer, sample.AsSpan(slot * dimension, dimension), column, cursor.Position);
         }
         return (sample, (int)Math.Min(seen, capacity));
+    }
+
+    /// <summary>The rows of <paramref name="column"/> dealt into <paramref name="partitions"/> row-major parts (row r to part r mod P).</summary>
+    public static (float[] Rows, int Count)[] Partitions(IDataView data, string column, int partitions)
+    {
+        var source = SchemaCheck.Find(data.Schema, column, "Store");
+        var d = SchemaCheck.FloatVector(source, "Store");
+        var parts = Enumerable.Range(0, partitions).Select(_ => new List<float>()).ToArray();
+        using var cursor = data.GetRowCursor([source]);
+        var getter = cursor.GetGetter<VBuffer<float>>(source);
+        var buffer = default(VBuffer<float>);
+        var row = new float[d];
+        while (cursor.MoveNext())
+        {
+            getter(ref buffer);
+            CopyFinite(buffer, row, column, cursor.Position);
+            parts[(int)(cursor.Position % partitions)].AddRange(row);
+        }
+        return [.. parts.Select(p => (p.ToArray(), p.Count / d))];
     }
 
     private static void CopyFinite(VBuffer<float> buffer, Span<float> row, string column, long position)
