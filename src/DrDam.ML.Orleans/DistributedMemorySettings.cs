@@ -7,7 +7,7 @@ namespace DrDam.ML.Orleans;
 /// What every shard of a sharded DrDAM fit must share so that their T's add up to one memory: the dimension and the
 /// settings that define φ and Ω (β, Y, basis, seed, orthogonality). Each shard regenerates Ω from them; only T travels.
 /// </summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("drdam.settings")]
 public sealed record DistributedMemorySettings
 {
     /// <summary>D.</summary>
@@ -28,19 +28,22 @@ public sealed record DistributedMemorySettings
     /// <summary>Orthogonal random features.</summary>
     [Id(5)] public required bool Orthogonal { get; init; }
 
+    /// <summary>The clip on log⟨φ, T⟩ (see <see cref="DistributedMemoryOptions.LogClip"/>): retrieval from the memory depends on it.</summary>
+    [Id(6)] public double LogClip { get; init; } = new DistributedMemoryOptions().LogClip;
+
     /// <summary>The settings of a memory of <paramref name="dimension"/>-long patterns built with <paramref name="options"/>.</summary>
     public static DistributedMemorySettings From(int dimension, DistributedMemoryOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.LinearAttention)
             throw new ArgumentException("A sharded fit builds T only: LinearAttention (R, O(YD) per shard) is not supported.", nameof(options));
-        return new() { Dimension = dimension, Beta = options.Beta, FeatureCount = options.FeatureCount, Basis = options.Basis, Seed = options.Seed, Orthogonal = options.Orthogonal };
+        return new() { Dimension = dimension, Beta = options.Beta, FeatureCount = options.FeatureCount, Basis = options.Basis, Seed = options.Seed, Orthogonal = options.Orthogonal, LogClip = options.LogClip };
     }
 
-    /// <summary>The options a shard builds its part with: Ω regenerated on demand, one block at a time.</summary>
-    public DistributedMemoryOptions ToOptions(ProjectionStorage storage = ProjectionStorage.OnDemand) => new()
+    /// <summary>The memory options these settings describe, with Ω kept as <paramref name="storage"/> says.</summary>
+    public DistributedMemoryOptions ToOptions(ProjectionStorage storage) => new()
     {
-        Beta = Beta, FeatureCount = FeatureCount, Basis = Basis, Seed = Seed, Orthogonal = Orthogonal, ProjectionStorage = storage,
+        Beta = Beta, FeatureCount = FeatureCount, Basis = Basis, Seed = Seed, Orthogonal = Orthogonal, LogClip = LogClip, ProjectionStorage = storage,
     };
 
     /// <summary>Throws, naming the first field that differs, unless <paramref name="other"/> describes the same memory.</summary>
@@ -54,6 +57,7 @@ public sealed record DistributedMemorySettings
         Check(nameof(Basis), Basis, other.Basis);
         Check(nameof(Seed), Seed, other.Seed);
         Check(nameof(Orthogonal), Orthogonal, other.Orthogonal);
+        Check(nameof(LogClip), LogClip, other.LogClip);
 
         static void Check<T>(string name, T mine, T theirs)
         {

@@ -14,8 +14,8 @@ public static class ShardedFit
     /// <summary>The grain storage provider the memory grains keep their state in: silos must register one by this name.</summary>
     public const string GrainStorage = "drdam";
 
-    /// <summary>How often a partition is tried before the fit fails.</summary>
-    public const int Attempts = 5;
+    /// <summary>How often a partition is tried before the fit fails (the waits between add up to about 7 s, enough for a dead silo to be declared).</summary>
+    public const int Attempts = 8;
 
     /// <summary>Fits the partitions into memory <paramref name="memoryId"/> and returns it as a local <see cref="DistributedMemory"/>.</summary>
     /// <param name="grains">The cluster's grain factory (an <c>IClusterClient</c> or a grain's).</param>
@@ -23,20 +23,41 @@ public static class ShardedFit
     /// <param name="dimension">D.</param>
     /// <param name="options">The memory's settings (Ω's storage applies to the returned memory only).</param>
     /// <param name="partitions">Each partition: its id, its rows (row-major) and their count.</param>
+    /// <param name="progress">Told of each partition once the memory grain holds it.</param>
+    /// <param name="concurrency">
+    /// Partitions in flight at once; by default as many as the cluster has active silos, so that each silo builds one
+    /// part at a time with all its cores instead of several parts fighting over them.
+    /// </param>
     /// <param name="cancellation">Stops between partitions.</param>
     public static async Task<DistributedMemory> FitAsync(IGrainFactory grains, string memoryId, int dimension, DistributedMemoryOptions options,
-        IEnumerable<(int Partition, float[] Rows, int Count)> partitions, CancellationToken cancellation = default)
+        IEnumerable<(int Partition, float[] Rows, int Count)> partitions, IProgress<PartitionSum>? progress = null, int? concurrency = null,
+        CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(grains);
         ArgumentException.ThrowIfNullOrWhiteSpace(memoryId);
         ArgumentNullException.ThrowIfNull(partitions);
+        if (concurrency is <= 0)
+            throw new ArgumentOutOfRangeException(nameof(concurrency), concurrency, $"concurrency must be > 0 (got {concurrency}).");
         var settings = DistributedMemorySettings.From(dimension, options);
         var memory = grains.GetGrain<IMemoryGrain>(memoryId);
-        await Task.WhenAll(partitions.Select(p => Retry(async () =>
+        using var slots = new SemaphoreSlim(concurrency ?? Math.Max(1, (await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count));
+        await Task.WhenAll(partitions.Select(async p =>
         {
-            var part = await grains.GetGrain<IPartitionFitGrain>(0).FitAsync(p.Partition, settings, p.Rows, p.Count);
-            await memory.SubmitAsync(settings, part);
-        }, cancellation)));
+            await slots.WaitAsync(cancellation);
+            try
+            {
+                await Retry(async () =>
+                {
+                    var part = await grains.GetGrain<IPartitionFitGrain>(p.Partition).FitAsync(p.Partition, settings, p.Rows, p.Count);
+                    await memory.SubmitAsync(settings, part);
+                    progress?.Report(part);
+                }, cancellation);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }));
         var snapshot = await memory.GetAsync();
         var result = new DistributedMemory(dimension, options);
         result.Restore(snapshot.Memory, [], snapshot.Count);
@@ -53,9 +74,9 @@ public static class ShardedFit
                 await call();
                 return;
             }
-            catch (Exception e) when (attempt < Attempts && e is OrleansException or TimeoutException)
+            catch (Exception e) when (attempt < Attempts && e is OrleansException or TimeoutException or StackExchange.Redis.RedisException)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellation);
+                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), cancellation);
             }
         }
     }

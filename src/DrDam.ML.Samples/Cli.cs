@@ -17,6 +17,8 @@ public static class Cli
             ApproxCommand.Create(),
             BenchCommand.Create(),
             BetaCommand.Create(),
+            ScaleOutCommand.Create(),
+            SiloCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && !IsHelp(args))

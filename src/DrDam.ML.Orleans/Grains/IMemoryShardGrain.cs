@@ -13,5 +13,5 @@ public interface IMemoryShardGrain : IGrainWithStringKey
 }
 
 /// <summary>A shard's answer for one batch: its energies and gradients (see <c>ShardMerge</c>).</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("drdam.shard-step")]
 public sealed record ShardStep([property: Id(0)] double[] Energies, [property: Id(1)] float[] Gradients);

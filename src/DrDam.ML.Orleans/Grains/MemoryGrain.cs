@@ -16,8 +16,18 @@ internal sealed class MemoryGrain([PersistentState("memory", ShardedFit.GrainSto
             throw new ArgumentException($"Partition {part.Partition} sends T of {length} values, the memory's has {first.Memory.Length}.", nameof(part));
         state.State.Settings = settings;
         state.State.Parts[part.Partition] = part;
+        state.State.Version++;
         await state.WriteStateAsync();
     }
+
+    public async Task ClearAsync()
+    {
+        await state.ClearStateAsync();
+        state.State = new State();
+    }
+
+    public Task<(int Dimension, long Count, long Version)> DescribeAsync()
+        => Task.FromResult((state.State.Settings?.Dimension ?? 0, state.State.Parts.Values.Sum(p => p.Count), state.State.Version));
 
     public Task<MemorySnapshot> GetAsync()
     {
@@ -30,11 +40,11 @@ internal sealed class MemoryGrain([PersistentState("memory", ShardedFit.GrainSto
                 sum[i] += part.Memory[i];
             count += part.Count;
         }
-        return Task.FromResult(new MemorySnapshot(state.State.Settings, sum, count, [.. parts.Keys]));
+        return Task.FromResult(new MemorySnapshot(state.State.Settings, sum, count, [.. parts.Keys], state.State.Version));
     }
 
     /// <summary>The grain's stored state.</summary>
-    [GenerateSerializer]
+    [GenerateSerializer, Alias("drdam.memory-state")]
     public sealed class State
     {
         /// <summary>The settings every part was built with (null before the first).</summary>
@@ -42,5 +52,8 @@ internal sealed class MemoryGrain([PersistentState("memory", ShardedFit.GrainSto
 
         /// <summary>The parts by partition id.</summary>
         [Id(1)] public SortedDictionary<int, PartitionSum> Parts { get; set; } = [];
+
+        /// <summary>Submits so far.</summary>
+        [Id(2)] public long Version { get; set; }
     }
 }

@@ -11,8 +11,8 @@ internal sealed class PartitionFitGrain : Grain, IPartitionFitGrain
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(rows);
-        var memory = new DistributedMemory(settings.Dimension, settings.ToOptions());
+        var memory = new DistributedMemory(SiloFeatureSpaces.For(settings));
         memory.AddRange(rows, count);
-        return Task.FromResult(new PartitionSum(partition, memory.Memory.ToArray(), memory.Count));
+        return Task.FromResult(new PartitionSum(partition, memory.Memory.ToArray(), memory.Count, RuntimeIdentity));
     }
 }

@@ -9,6 +9,24 @@ public static class SampleData
     /// <summary>Their labels.</summary>
     public static string FashionMnistLabels => Find("fashion-mnist-t10k-1k-labels-idx1-ubyte.gz");
 
+    /// <summary>
+    /// The path of shared/data/<paramref name="relativePath"/> in a folder above the program or the working
+    /// folder (the full data sets, kept beside the repository), or null when there is none.
+    /// </summary>
+    public static string? FindShared(string relativePath)
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "shared", "data", relativePath);
+                if (File.Exists(candidate))
+                    return candidate;
+            }
+        }
+        return null;
+    }
+
     /// <summary>The path of data/<paramref name="name"/>.</summary>
     public static string Find(string name)
     {

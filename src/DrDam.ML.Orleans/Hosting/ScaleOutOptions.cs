@@ -1,0 +1,48 @@
+using System.Net;
+
+namespace DrDam.ML.Orleans.Hosting;
+
+/// <summary>
+/// How a silo or client joins a DrDam.ML cluster. Without <see cref="Redis"/> (the default) a silo is a single
+/// local silo with in-memory grain storage and needs nothing running; with it, silos find each other through Redis
+/// membership and keep the memory grains' state in Redis. Every endpoint binds <see cref="Address"/>, loopback unless
+/// set otherwise.
+/// </summary>
+public sealed record ScaleOutOptions
+{
+    private readonly string serviceId = "drdam";
+    private readonly string clusterId = "drdam";
+    private readonly int siloPort = 11111;
+    private readonly int gatewayPort = 30000;
+
+    /// <summary>A StackExchange.Redis connection string (for example <c>127.0.0.1:6379</c>); null for one local silo with in-memory storage.</summary>
+    public string? Redis { get; init; }
+
+    /// <summary>The service's id: it prefixes every Redis key of the cluster, so memory grain state is found again under the same id.</summary>
+    public string ServiceId { get => serviceId; init => serviceId = NonBlank(value, nameof(ServiceId)); }
+
+    /// <summary>The cluster's id: silos and clients with the same id form one cluster.</summary>
+    public string ClusterId { get => clusterId; init => clusterId = NonBlank(value, nameof(ClusterId)); }
+
+    /// <summary>The address silos listen on and advertise. Default <see cref="IPAddress.Loopback"/>.</summary>
+    public IPAddress Address { get; init; } = IPAddress.Loopback;
+
+    /// <summary>The silo-to-silo port. Default 11111.</summary>
+    public int SiloPort { get => siloPort; init => siloPort = Port(value, nameof(SiloPort)); }
+
+    /// <summary>The port clients connect to. Default 30000.</summary>
+    public int GatewayPort { get => gatewayPort; init => gatewayPort = Port(value, nameof(GatewayPort)); }
+
+    /// <summary>
+    /// Declare a silo dead after about a second of missed probes (instead of Orleans' 15 s or so), so a fit retries a
+    /// killed silo's partitions elsewhere quickly. Suited to a LAN; turn it off where pauses of a second are normal.
+    /// Default true.
+    /// </summary>
+    public bool FastFailureDetection { get; init; } = true;
+
+    private static string NonBlank(string value, string name)
+        => string.IsNullOrWhiteSpace(value) ? throw new ArgumentException($"{name} must not be empty.", name) : value;
+
+    private static int Port(int value, string name)
+        => value is > 0 and <= 65535 ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must be a TCP port in 1–65535 (got {value}).");
+}
