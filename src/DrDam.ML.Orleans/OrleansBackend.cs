@@ -46,6 +46,9 @@ public sealed class OrleansBackend(IGrainFactory grains, int shards) : IComputeB
         return Task.WhenAll(answers).GetAwaiter().GetResult();
     }
 
+    /// <summary>Lets a clean-up call run on its own: an evaluator is disposed even when the cluster is already gone.</summary>
+    private static void Forget(Task cleanup) => cleanup.ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+
     private sealed class ShardedEvaluator : EvaluatorBase
     {
         private readonly (string Key, IMemoryShardGrain Grain)[] shards;
@@ -72,6 +75,12 @@ public sealed class OrleansBackend(IGrainFactory grains, int shards) : IComputeB
             var batch = states.ToArray();
             var steps = Gather(shards.Select(s => (s.Key, (Func<Task<ShardStep>>)(() => s.Grain.EvaluateAsync(batch, rows)))), "Shard");
             ShardMerge.Merge(beta, [.. steps.Select(s => (s.Energies, s.Gradients))], rows, Dimension, energies, gradients);
+        }
+
+        public override void Dispose()
+        {
+            foreach (var (_, grain) in shards)
+                Forget(grain.UnloadAsync());
         }
     }
 
@@ -109,7 +118,7 @@ public sealed class OrleansBackend(IGrainFactory grains, int shards) : IComputeB
             }
         }
 
-        // The published copy of T is this evaluator's alone: remove it from grain storage (best effort, the cluster may be gone).
-        public override void Dispose() => grains.GetGrain<IMemoryGrain>(id).ClearAsync().ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+        // The published copy of T is this evaluator's alone: remove it from grain storage.
+        public override void Dispose() => Forget(grains.GetGrain<IMemoryGrain>(id).ClearAsync());
     }
 }

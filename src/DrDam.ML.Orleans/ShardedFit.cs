@@ -22,7 +22,7 @@ public static class ShardedFit
     /// <param name="memoryId">The memory grain's key.</param>
     /// <param name="dimension">D.</param>
     /// <param name="options">The memory's settings (Ω's storage applies to the returned memory only).</param>
-    /// <param name="partitions">Each partition: its id, its rows (row-major) and their count.</param>
+    /// <param name="partitions">The partitions, each with its own id.</param>
     /// <param name="progress">Told of each partition once the memory grain holds it.</param>
     /// <param name="concurrency">
     /// Partitions in flight at once; by default as many as the cluster has active silos, so that each silo builds one
@@ -30,7 +30,7 @@ public static class ShardedFit
     /// </param>
     /// <param name="cancellation">Stops between partitions.</param>
     public static async Task<DistributedMemory> FitAsync(IGrainFactory grains, string memoryId, int dimension, DistributedMemoryOptions options,
-        IEnumerable<(int Partition, float[] Rows, int Count)> partitions, IProgress<PartitionSum>? progress = null, int? concurrency = null,
+        IEnumerable<PartitionRows> partitions, IProgress<PartitionSum>? progress = null, int? concurrency = null,
         CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(grains);
@@ -48,7 +48,7 @@ public static class ShardedFit
             {
                 await Retry(async () =>
                 {
-                    var part = await grains.GetGrain<IPartitionFitGrain>(p.Partition).FitAsync(p.Partition, settings, p.Rows, p.Count);
+                    var part = await grains.GetGrain<IPartitionFitGrain>(p.Partition).FitAsync(settings, p);
                     await memory.SubmitAsync(settings, part);
                     progress?.Report(part);
                 }, cancellation);

@@ -29,7 +29,7 @@ public static class ShardedStoreFit
         var parts = MemoryStoreFit.Partitions(data, inputColumnName, partitions);
         var d = SchemaCheck.FloatVector(data.Schema[inputColumnName], "Store");
         var memory = await ShardedFit.FitAsync(grains, memoryId, d, memoryOptions,
-            parts.Select((part, p) => (p, part.Rows, part.Count)).Where(p => p.Count > 0), cancellation: cancellation);
+            parts.Select((part, p) => new PartitionRows(p, part.Rows, part.Count)).Where(p => p.Count > 0), cancellation: cancellation);
         if (memory.Count == 0)
             throw new ArgumentException($"Column '{inputColumnName}' has no rows to store: the memory would be empty.", nameof(data));
         return new AssociativeMemoryTransformer(new StoredMemory(memory, null), new RetrievalColumns(inputColumnName, null, outputColumnName),

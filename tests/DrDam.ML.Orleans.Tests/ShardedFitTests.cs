@@ -41,10 +41,10 @@ public sealed class ShardedFitTests(TwoSilos silos) : IClassFixture<TwoSilos>
     private static readonly DistributedMemoryOptions Options = new() { Beta = 8, FeatureCount = 512, Seed = 21, ProjectionBlockSize = 128 };
     private static readonly float[] Data = Oracle.Uniform(new Random(5), Rows * D, 0, 0.25);
 
-    private static (int, float[], int)[] Partitions(int count) => [.. Enumerable.Range(0, count).Select(p =>
+    private static PartitionRows[] Partitions(int count) => [.. Enumerable.Range(0, count).Select(p =>
     {
         var (from, to) = (p * Rows / count, (p + 1) * Rows / count);
-        return (p, Data[(from * D)..(to * D)], to - from);
+        return new PartitionRows(p, Data[(from * D)..(to * D)], to - from);
     })];
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class ShardedFitTests(TwoSilos silos) : IClassFixture<TwoSilos>
     {
         var settings = DistributedMemorySettings.From(D, Options);
         var fit = silos.Cluster.Client.GetGrain<IPartitionFitGrain>(0);
-        var parts = await Task.WhenAll(Partitions(5).Select(p => fit.FitAsync(p.Item1, settings, p.Item2, p.Item3)));
+        var parts = await Task.WhenAll(Partitions(5).Select(p => fit.FitAsync(settings, p)));
         var forward = silos.Cluster.Client.GetGrain<IMemoryGrain>("memory-forward");
         var backward = silos.Cluster.Client.GetGrain<IMemoryGrain>("memory-backward");
         foreach (var part in parts)
@@ -80,7 +80,7 @@ public sealed class ShardedFitTests(TwoSilos silos) : IClassFixture<TwoSilos>
         var settings = DistributedMemorySettings.From(D, Options);
         var fit = silos.Cluster.Client.GetGrain<IPartitionFitGrain>(0);
         var memory = silos.Cluster.Client.GetGrain<IMemoryGrain>("memory-retry");
-        var parts = await Task.WhenAll(Partitions(3).Select(p => fit.FitAsync(p.Item1, settings, p.Item2, p.Item3)));
+        var parts = await Task.WhenAll(Partitions(3).Select(p => fit.FitAsync(settings, p)));
         foreach (var part in parts)
             await memory.SubmitAsync(settings, part);
         var once = await memory.GetAsync();
@@ -100,8 +100,7 @@ public sealed class ShardedFitTests(TwoSilos silos) : IClassFixture<TwoSilos>
         var settings = DistributedMemorySettings.From(D, Options);
         var memory = silos.Cluster.Client.GetGrain<IMemoryGrain>("memory-mismatch-" + field);
         var fit = silos.Cluster.Client.GetGrain<IPartitionFitGrain>(0);
-        var (partition, rows, count) = Partitions(2)[0];
-        await memory.SubmitAsync(settings, await fit.FitAsync(partition, settings, rows, count));
+        await memory.SubmitAsync(settings, await fit.FitAsync(settings, Partitions(2)[0]));
         var other = field switch
         {
             "Seed" => settings with { Seed = 22 },

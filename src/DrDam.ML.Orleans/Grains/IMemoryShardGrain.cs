@@ -10,6 +10,9 @@ public interface IMemoryShardGrain : IGrainWithStringKey
 
     /// <summary>This shard's energies and gradients for <paramref name="rows"/> states (row-major).</summary>
     Task<ShardStep> EvaluateAsync(float[] states, int rows);
+
+    /// <summary>Drops the patterns and lets the activation go (it is otherwise kept alive while its evaluator lives).</summary>
+    Task UnloadAsync();
 }
 
 /// <summary>A shard's answer for one batch: its energies and gradients (see <c>ShardMerge</c>).</summary>

@@ -3,6 +3,6 @@ namespace DrDam.ML.Orleans.Grains;
 /// <summary>Builds one partition's T from its rows, regenerating Ω from the shared seed. A stateless worker keyed by partition id: it runs on the silo whose gateway takes the call, so distinct ids spread over the silos.</summary>
 public interface IPartitionFitGrain : IGrainWithIntegerKey
 {
-    /// <summary>T of <paramref name="count"/> rows (row-major, <see cref="DistributedMemorySettings.Dimension"/> values each).</summary>
-    Task<PartitionSum> FitAsync(int partition, DistributedMemorySettings settings, float[] rows, int count);
+    /// <summary>T of the partition's rows (<see cref="DistributedMemorySettings.Dimension"/> values each).</summary>
+    Task<PartitionSum> FitAsync(DistributedMemorySettings settings, PartitionRows partition);
 }

@@ -3,6 +3,7 @@ using Orleans.Runtime;
 namespace DrDam.ML.Orleans.Grains;
 
 /// <inheritdoc cref="IMemoryGrain"/>
+[GrainType("drdam.memory")]
 internal sealed class MemoryGrain([PersistentState("memory", ShardedFit.GrainStorage)] IPersistentState<MemoryGrain.State> state) : Grain, IMemoryGrain
 {
     public async Task SubmitAsync(DistributedMemorySettings settings, PartitionSum part)

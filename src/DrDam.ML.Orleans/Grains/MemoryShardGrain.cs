@@ -5,6 +5,8 @@ using DrDam.ML.Memory.Energies;
 namespace DrDam.ML.Orleans.Grains;
 
 /// <inheritdoc cref="IMemoryShardGrain"/>
+/// <remarks>Its patterns live only in the activation, so it is never collected for idleness; <see cref="UnloadAsync"/> ends it.</remarks>
+[KeepAlive, GrainType("drdam.memory-shard")]
 internal sealed class MemoryShardGrain : Grain, IMemoryShardGrain
 {
     private MemoryMatrix? shard;
@@ -32,5 +34,13 @@ internal sealed class MemoryShardGrain : Grain, IMemoryShardGrain
         var gradients = new float[rows * memory.Dimension];
         evaluator.Evaluate(states, rows, energies, gradients);
         return Task.FromResult(new ShardStep(energies, gradients));
+    }
+
+    public Task UnloadAsync()
+    {
+        evaluator?.Dispose();
+        (shard, evaluator) = (null, null);
+        DeactivateOnIdle();
+        return Task.CompletedTask;
     }
 }

@@ -4,15 +4,15 @@ using Orleans.Concurrency;
 namespace DrDam.ML.Orleans.Grains;
 
 /// <inheritdoc cref="IPartitionFitGrain"/>
-[StatelessWorker]
+[StatelessWorker, GrainType("drdam.partition-fit")]
 internal sealed class PartitionFitGrain : Grain, IPartitionFitGrain
 {
-    public Task<PartitionSum> FitAsync(int partition, DistributedMemorySettings settings, float[] rows, int count)
+    public Task<PartitionSum> FitAsync(DistributedMemorySettings settings, PartitionRows partition)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(partition);
         var memory = new DistributedMemory(SiloFeatureSpaces.For(settings));
-        memory.AddRange(rows, count);
-        return Task.FromResult(new PartitionSum(partition, memory.Memory.ToArray(), memory.Count, RuntimeIdentity));
+        memory.AddRange(partition.Rows, partition.Count);
+        return Task.FromResult(new PartitionSum(partition.Partition, memory.Memory.ToArray(), memory.Count, RuntimeIdentity));
     }
 }

@@ -6,7 +6,7 @@ using Orleans.Concurrency;
 namespace DrDam.ML.Orleans.Grains;
 
 /// <inheritdoc cref="IRetrievalGrain"/>
-[StatelessWorker(1)]
+[StatelessWorker(1), GrainType("drdam.retrieval")]
 internal sealed class RetrievalGrain : Grain, IRetrievalGrain
 {
     private string MemoryId => this.GetPrimaryKeyString().Split('#')[0];

@@ -1,5 +1,3 @@
-using DrDam.ML.Orleans.Grains;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -20,6 +18,7 @@ public static class ScaleOutHosting
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(options);
         silo.Configure<ClusterOptions>(c => (c.ServiceId, c.ClusterId) = (options.ServiceId, options.ClusterId))
+            .Configure<SiloMessagingOptions>(m => m.ResponseTimeout = options.ResponseTimeout)
             .ConfigureEndpoints(options.Address, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
         if (options.Redis is not { } redis)
             return silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId)
@@ -50,7 +49,8 @@ public static class ScaleOutHosting
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
-        client.Configure<ClusterOptions>(c => (c.ServiceId, c.ClusterId) = (options.ServiceId, options.ClusterId));
+        client.Configure<ClusterOptions>(c => (c.ServiceId, c.ClusterId) = (options.ServiceId, options.ClusterId))
+            .Configure<ClientMessagingOptions>(m => m.ResponseTimeout = options.ResponseTimeout);
         if (options.Redis is not { } redis)
             return client.UseLocalhostClustering(options.GatewayPort, options.ServiceId, options.ClusterId);
         client.UseRedisClustering(redis);

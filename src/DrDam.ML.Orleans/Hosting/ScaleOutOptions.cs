@@ -14,6 +14,7 @@ public sealed record ScaleOutOptions
     private readonly string clusterId = "drdam";
     private readonly int siloPort = 11111;
     private readonly int gatewayPort = 30000;
+    private readonly TimeSpan responseTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>A StackExchange.Redis connection string (for example <c>127.0.0.1:6379</c>); null for one local silo with in-memory storage.</summary>
     public string? Redis { get; init; }
@@ -39,6 +40,17 @@ public sealed record ScaleOutOptions
     /// Default true.
     /// </summary>
     public bool FastFailureDetection { get; init; } = true;
+
+    /// <summary>
+    /// How long a call waits for its answer before it fails with a <see cref="TimeoutException"/> (and a sharded fit
+    /// retries it). A call already sent to a silo that then dies is only given up after this long, so set it a few
+    /// times above the longest partition fit. Default 30 s, Orleans' own.
+    /// </summary>
+    public TimeSpan ResponseTimeout
+    {
+        get => responseTimeout;
+        init => responseTimeout = value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(ResponseTimeout), value, $"ResponseTimeout must be positive (got {value}).");
+    }
 
     private static string NonBlank(string value, string name)
         => string.IsNullOrWhiteSpace(value) ? throw new ArgumentException($"{name} must not be empty.", name) : value;

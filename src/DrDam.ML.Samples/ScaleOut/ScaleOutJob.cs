@@ -37,7 +37,11 @@ internal static class ScaleOutJob
         log($"single-process fit: {singleSeconds:F2} s");
 
         using var redis = LocalRedis.Start();
-        var cluster = new ScaleOutOptions { Redis = redis.ConnectionString, ServiceId = "drdam-" + Guid.NewGuid().ToString("N")[..8], ClusterId = "scale-out" };
+        // A call caught on a killed silo is given up after 10 s, several times the longest partition fit here.
+        var cluster = new ScaleOutOptions
+        {
+            Redis = redis.ConnectionString, ServiceId = "drdam-" + Guid.NewGuid().ToString("N")[..8], ClusterId = "scale-out", ResponseTimeout = TimeSpan.FromSeconds(10),
+        };
         var silos = new List<SiloProcess>();
         try
         {
@@ -74,7 +78,7 @@ internal static class ScaleOutJob
         var parts = Enumerable.Range(0, partitions).Select(p =>
         {
             var (from, to) = ((int)((long)p * n / partitions), (int)((long)(p + 1) * n / partitions));
-            return (p, data.Stored[(from * d)..(to * d)], to - from);
+            return new PartitionRows(p, data.Stored[(from * d)..(to * d)], to - from);
         }).ToArray();
         var (done, perSilo) = (0, new Dictionary<string, int>());
         var clock = Stopwatch.StartNew();

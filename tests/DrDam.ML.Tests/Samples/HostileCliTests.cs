@@ -53,6 +53,13 @@ public sealed class HostileCliTests : IDisposable
         => FailsWithOneLine("fake.csv.gz' is not a valid gzip file", "cluster", "--data", File("fake.csv.gz", "plain text"), "--json");
 
     [Theory]
+    [InlineData("--silos 0", "--silos must be a positive integer (got 0).")]
+    [InlineData("--partitions -3", "--partitions must be a positive integer (got -3).")]
+    [InlineData("--silos 1 --kill-one", "--kill-one needs at least 2 silos, so that one is left to finish the fit (got --silos 1).")]
+    public void AScaleOutThatCannotRunIsRefusedBeforeAnyProcessStarts(string arguments, string expected)
+        => FailsWithOneLine(expected, ["scale-out", .. arguments.Split(' '), "--json"]);
+
+    [Theory]
     [InlineData("2000000000", "--features", "needs 4,000,000,000 values, more than one array holds")]
     [InlineData("2147483647", "--features", "needs 4,294,967,294 values, more than one array holds")]
     public void FeatureCountsThatCannotFitAreRefusedWithTheNumbers(string value, string option, string expected)
