@@ -1,6 +1,5 @@
 using DrDam.ML.Orleans.Hosting;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace DrDam.ML.Samples.ScaleOut;
 
@@ -14,7 +13,7 @@ internal static class SiloHost
     public static async Task RunAsync(ScaleOutOptions options)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        ClusterLogging.Configure(builder.Logging);
         builder.UseOrleans(silo => silo.UseDrDam(options));
         using var host = builder.Build();
         await host.StartAsync();
