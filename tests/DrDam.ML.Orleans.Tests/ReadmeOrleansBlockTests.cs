@@ -1,3 +1,5 @@
+using DrDam.ML.Tests;
+
 namespace DrDam.ML.Orleans.Tests;
 
 /// <summary>The README's <c>```csharp orleans</c> blocks (they start a silo, so they run in this process, not the main tests').</summary>
