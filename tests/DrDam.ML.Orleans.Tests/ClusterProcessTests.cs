@@ -7,7 +7,6 @@ using DrDam.ML.Samples.ScaleOut;
 using DrDam.ML.Tests;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace DrDam.ML.Orleans.Tests;
 
@@ -41,7 +40,7 @@ public sealed class ClusterProcessTests
         {
             silos.AddRange(await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => SiloProcess.Start(cluster)))));
             double[] calm, faulty;
-            using (var client = await Connect(cluster))
+            using (var client = await ClusterConnection.OpenAsync(cluster))
             {
                 var grains = client.Services.GetRequiredService<IClusterClient>();
                 calm = (await ShardedFit.FitAsync(grains, "calm", D, Options, Parts())).Memory.ToArray();
@@ -81,7 +80,7 @@ public sealed class ClusterProcessTests
             Parallel.ForEach(silos, silo => silo.Dispose());
             silos.Clear();
             silos.Add(SiloProcess.Start(cluster));
-            using (var client = await Connect(cluster))
+            using (var client = await ClusterConnection.OpenAsync(cluster))
             {
                 var recovered = await client.Services.GetRequiredService<IClusterClient>().GetGrain<IMemoryGrain>("faulty").GetAsync();
                 Assert.Equal(Rows, recovered.Count);
@@ -94,16 +93,6 @@ public sealed class ClusterProcessTests
         {
             Parallel.ForEach(silos, silo => silo.Dispose());
         }
-    }
-
-    private static async Task<IHost> Connect(ScaleOutOptions cluster)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.UseOrleansClient(client => client.UseDrDam(cluster));
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
     }
 
     private sealed class Progress(Action<PartitionSum> report) : IProgress<PartitionSum>

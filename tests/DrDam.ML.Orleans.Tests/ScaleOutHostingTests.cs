@@ -45,11 +45,7 @@ public sealed class ScaleOutHostingTests
         await silo.StartAsync();
         try
         {
-            var clientBuilder = Host.CreateApplicationBuilder();
-            clientBuilder.Logging.SetMinimumLevel(LogLevel.Warning);
-            clientBuilder.UseOrleansClient(client => client.UseDrDam(options));
-            using var client = clientBuilder.Build();
-            await client.StartAsync();
+            using var client = await ClusterConnection.OpenAsync(options);
             var data = Oracle.Uniform(new Random(2), 40 * 8, 0, 1);
             var memoryOptions = new DistributedMemoryOptions { Beta = 4, FeatureCount = 256, Seed = 9 };
             var fitted = await ShardedFit.FitAsync(client.Services.GetRequiredService<IClusterClient>(), "local", 8, memoryOptions, [new PartitionRows(0, data[..160], 20), new PartitionRows(1, data[160..], 20)]);

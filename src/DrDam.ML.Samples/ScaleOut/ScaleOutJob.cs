@@ -52,7 +52,7 @@ internal static class ScaleOutJob
                 progress("silos", silos.Count, settings.Silos);
             }
             log($"{settings.Silos} silo processes up, Redis on port {redis.Port}");
-            using var client = Connect(cluster);
+            using var client = ClusterConnection.OpenAsync(cluster).GetAwaiter().GetResult();
             try
             {
                 var grains = client.Services.GetRequiredService<IClusterClient>();
@@ -186,16 +186,6 @@ internal static class ScaleOutJob
         }
         Array.Sort(times);
         return times[times.Length / 2];
-    }
-
-    private static IHost Connect(ScaleOutOptions cluster)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        ClusterLogging.Configure(builder.Logging);
-        builder.UseOrleansClient(client => client.UseDrDam(cluster));
-        var host = builder.Build();
-        host.StartAsync().GetAwaiter().GetResult();
-        return host;
     }
 
     // The bottom half of each query image hidden (set to 0) and free to move; the top half clamped.
