@@ -62,21 +62,37 @@ internal sealed record TabularData(float[][] Features, string[]? Labels, string 
         return new TabularData(features.ToArray(), labelIndex < 0 ? null : labels.ToArray(), Path.GetFileName(path));
     }
 
-    /// <summary>iris, digits or fashion-mnist from the embedded data/ folder.</summary>
-    public static TabularData Dataset(string name) => name switch
+    /// <summary>
+    /// iris, digits or fashion-mnist from the embedded data/ folder. <paramref name="rows"/> (fashion-mnist only) takes
+    /// the first rows of the embedded 1,000 test images, or above 1,000 of the 60,000 training images in shared/data.
+    /// </summary>
+    public static TabularData Dataset(string name, int? rows = null) => (name, rows) switch
     {
-        "iris" => ReadCsv(SampleData.Find("iris.csv"), "label") with { Name = "iris" },
-        "digits" => ReadCsv(SampleData.Find("digits.csv.gz"), "label") with { Name = "digits" },
-        "fashion-mnist" => FashionMnist(),
+        (_, <= 0) => throw new ArgumentException($"--rows must be a positive integer (got {rows})."),
+        ("fashion-mnist", _) => FashionMnist(rows),
+        (_, not null) => throw new ArgumentException($"--rows applies to --dataset fashion-mnist only (got --dataset {name})."),
+        ("iris", _) => ReadCsv(SampleData.Find("iris.csv"), "label") with { Name = "iris" },
+        ("digits", _) => ReadCsv(SampleData.Find("digits.csv.gz"), "label") with { Name = "digits" },
         _ => throw new ArgumentException($"--dataset must be iris, digits or fashion-mnist (got '{name}')."),
     };
 
-    private static TabularData FashionMnist()
+    /// <summary>The Fashion-MNIST training images kept beside the repository.</summary>
+    public const string SharedFashionImages = "fashion-mnist/train-images-idx3-ubyte.gz";
+
+    private static TabularData FashionMnist(int? rows)
     {
-        var images = IdxImages.Read(SampleData.FashionMnistImages);
-        var labels = IdxImages.ReadLabels(SampleData.FashionMnistLabels, images.Count);
+        var (imagePath, labelPath) = (SampleData.FashionMnistImages, SampleData.FashionMnistLabels);
+        if (rows > 1000)
+        {
+            imagePath = SampleData.FindShared(SharedFashionImages)
+                ?? throw new FileNotFoundException($"--rows {rows} needs the 60,000 training images, shared/data/{SharedFashionImages}, which was not found above the program or the working folder (the embedded set has 1,000).");
+            labelPath = SampleData.FindShared("fashion-mnist/train-labels-idx1-ubyte.gz")
+                ?? throw new FileNotFoundException("shared/data/fashion-mnist/train-labels-idx1-ubyte.gz was not found beside the training images.");
+        }
+        var images = IdxImages.Read(imagePath, rows);
+        var labels = IdxImages.ReadLabels(labelPath, images.Count);
         var features = Enumerable.Range(0, images.Count)
             .Select(n => images.Pixels.AsSpan(n * images.Dimension, images.Dimension).ToArray().Select(p => p / 255f).ToArray()).ToArray();
-        return new TabularData(features, labels.Select(l => l.ToString(CultureInfo.InvariantCulture)).ToArray(), "fashion-mnist");
+        return new TabularData(features, labels.Select(l => l.ToString(CultureInfo.InvariantCulture)).ToArray(), images.Count > 1000 ? $"fashion-mnist-{images.Count}" : "fashion-mnist");
     }
 }

@@ -7,7 +7,8 @@ namespace DrDam.ML.Clustering;
 
 /// <summary>
 /// Trains ClAM's prototypes with TorchSharp autograd and Adam on the (masked) reconstruction loss
-/// mean(m ⊙ (x − f_ρ(x̃))²), keeping the prototypes of the best epoch (docs/CLUSTERING.md).
+/// mean(m ⊙ (x − f_ρ(x̃))²), stopping once the loss stalls (<see cref="ClusteringOptions.Tolerance"/>) and keeping the
+/// prototypes of the best epoch (docs/CLUSTERING.md).
 /// </summary>
 public static class ClamTraining
 {
@@ -19,8 +20,10 @@ public static class ClamTraining
 
         var beta = options.Beta ?? AutomaticBeta(data, rows, dimension);
         TorchSharpNative.EnsureLoaded();
+        using var threads = TorchThreads.Use(options.Threads, rows, dimension, k);
         var device = Resolve(options.Device);
         var random = new Random(options.Seed);
+        using var masks = new torch.Generator((ulong)options.Seed, device);
         using var x = torch.tensor(data, [rows, dimension]).to(device);
         using var featureMean = x.mean([0], keepdim: true);
         using var layer = new ContractionLayer(torch.tensor(InitialPrototypes(data, rows, dimension, options, random), [k, dimension]).to(device),
@@ -30,25 +33,22 @@ public static class ClamTraining
         var best = double.PositiveInfinity;
         var bestPrototypes = layer.Prototypes.detach().cpu().data<float>().ToArray();
         var bestBeta = beta;
-        var learningRate = options.LearningRate;
         var stalled = 0;
         var order = Enumerable.Range(0, rows).Select(i => (long)i).ToArray();
-        var hidden = new float[options.BatchSize * dimension];
+        var epochRows = Math.Min(rows, options.EpochRows);
         for (var epoch = 1; epoch <= options.Epochs; epoch++)
         {
-            random.Shuffle(order);
+            random.Shuffle(order); // an epoch is the first EpochRows of a fresh shuffle: every row when there are fewer
             var total = 0.0;
-            for (var start = 0; start < rows; start += options.BatchSize)
+            for (var start = 0; start < epochRows; start += options.BatchSize)
             {
                 using var scope = torch.NewDisposeScope();
-                var count = Math.Min(options.BatchSize, rows - start);
+                var count = Math.Min(options.BatchSize, epochRows - start);
                 var batch = x.index_select(0, torch.tensor(order.AsSpan(start, count).ToArray(), device: device));
                 Tensor input, mask;
                 if (options.Masking)
                 {
-                    for (var i = 0; i < count * dimension; i++)
-                        hidden[i] = random.NextDouble() < options.MaskFraction ? 1f : 0f;
-                    mask = torch.tensor(hidden.AsSpan(0, count * dimension).ToArray(), [count, dimension]).to(device);
+                    mask = torch.rand([count, dimension], generator: masks, device: device).lt(options.MaskFraction).to_type(x.dtype);
                     input = batch.mul(torch.ones_like(mask).add(mask, TorchScalars.MinusOne)).add(featureMean.mul(mask), TorchScalars.One); // hidden features start at the mean
                 }
                 else
@@ -63,24 +63,19 @@ public static class ClamTraining
                 optimizer.Step();
                 total += loss.item<float>() * count;
             }
-            var epochLoss = total / rows;
+            var epochLoss = total / epochRows;
             losses.Add(epochLoss);
-            options.Progress?.Report(new ClusteringEpoch(epoch, epochLoss, learningRate));
-            if (epochLoss < best - 1e-6)
+            options.Progress?.Report(new ClusteringEpoch(epoch, epochLoss, options.LearningRate, layer.Prototypes.detach().cpu().data<float>().ToArray()));
+            // Every new best is kept; only a gain above the tolerance resets the patience.
+            stalled = double.IsPositiveInfinity(best) || epochLoss < best - options.Tolerance * Math.Abs(best) ? 0 : stalled + 1;
+            if (epochLoss < best)
             {
                 best = epochLoss;
                 bestPrototypes = layer.Prototypes.detach().cpu().data<float>().ToArray();
                 bestBeta = options.LearnBeta ? layer.Beta : beta;
-                stalled = 0;
             }
-            else if (++stalled >= 5)
-            {
-                learningRate *= 0.8;
-                optimizer.LearningRate = learningRate;
-                stalled = 0;
-                if (learningRate < 1e-6)
-                    break;
-            }
+            if (options.Tolerance > 0 && stalled >= ClusteringOptions.Patience)
+                break;
         }
         return (bestPrototypes, bestBeta, losses);
     }
@@ -130,15 +125,7 @@ public static class ClamTraining
         if (options.Initialization == PrototypeInitialization.KMeansPlusPlus)
             return KMeansPlusPlus.Seed(data, rows, dimension, options.ClusteringCount, options.Seed);
         if (options.Initialization == PrototypeInitialization.KMeans)
-        {
-            // The best of 10 seeded k-means++ + Lloyd runs by within-cluster sum of squares, as scikit-learn's n_init = 10.
-            return Enumerable.Range(options.Seed, 10).Select(seed =>
-            {
-                var centres = KMeansPlusPlus.Seed(data, rows, dimension, options.ClusteringCount, seed);
-                KMeansPlusPlus.Refine(data, rows, dimension, centres, iterations: 100);
-                return centres;
-            }).MinBy(centres => KMeansPlusPlus.Inertia(data, rows, dimension, centres))!;
-        }
+            return KMeansPlusPlus.BestOf(data, rows, dimension, options.ClusteringCount, options.Seed);
         var values = new float[options.ClusteringCount * dimension];
         for (var i = 0; i < values.Length; i++)
             values[i] = (float)(0.1 + 0.1 * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));

@@ -9,14 +9,14 @@ namespace DrDam.ML.Clustering;
 /// ClAM's contraction f_ρ (docs/CLUSTERING.md): T unrolled steps of gradient descent with step α on the L2
 /// energy whose memories are the k prototypes ρ,
 /// v ← v + α·m ⊙ Σ_μ softmax_μ(−β/2·‖v − ρ^μ‖²)·(ρ^μ − v), differentiable with respect to ρ (and β
-/// when created with learnBeta). Distances use ‖v‖² − 2vρᵀ + ‖ρ‖² (matrix products, no B×k×d
-/// tensor) and the softmax subtracts its maximum. Runs on the device of its parameters.
+/// when created with learnBeta). The logits are matrix products (no B×k×d tensor; see <see cref="forward"/>) and the
+/// softmax subtracts its maximum. Runs on the device of its parameters.
 /// </summary>
 public sealed class ContractionLayer : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly Parameter prototypes;
     private readonly Parameter logBeta;
-    private readonly Tensor stepSize, minusHalf, minusTwo;
+    private readonly Tensor stepSize, minusHalf, one;
     private readonly int steps;
 
     /// <summary>Creates the layer from initial prototypes (k×d).</summary>
@@ -31,7 +31,7 @@ public sealed class ContractionLayer : nn.Module<Tensor, Tensor, Tensor>
         var (type, device) = (initialPrototypes.dtype, initialPrototypes.device);
         this.stepSize = torch.tensor(Memory.Guard.Positive(stepSize, nameof(stepSize)), dtype: type, device: device);
         minusHalf = torch.tensor(-0.5, dtype: type, device: device);
-        minusTwo = torch.tensor(-2.0, dtype: type, device: device);
+        one = torch.tensor(1.0, dtype: type, device: device);
         this.steps = Memory.Guard.Positive(steps, nameof(steps));
         RegisterComponents();
     }
@@ -50,19 +50,24 @@ public sealed class ContractionLayer : nn.Module<Tensor, Tensor, Tensor>
     }
 
     /// <summary>Contracts a batch <paramref name="x"/> (B×d); only coordinates where <paramref name="mask"/> is 1 move.</summary>
+    /// <remarks>
+    /// The softmax ignores a constant per row, so −β/2·‖v − ρ‖² enters as β·vρᵀ − β/2·‖ρ‖² (the ‖v‖² term drops), and
+    /// the step is v ← (1 − α·m) ⊙ v + α·m ⊙ pρ. Per unrolled step that is two matrix products and two B×d passes, half
+    /// the elementwise work (and saved activations) of the distance form.
+    /// </remarks>
     public override Tensor forward(Tensor x, Tensor mask)
     {
-        var scale = minusHalf.mul(logBeta.exp()); // −β/2
+        var beta = logBeta.exp();
         var rho = prototypes;
-        var rhoNorms = rho.mul(rho).sum(1).unsqueeze(0); // 1×k (square() is pow(2): an implicit Scalar)
-        var moving = stepSize.mul(mask);
+        var scaledRho = rho.mul(beta).t(); // d×k: β·ρᵀ
+        var offsets = minusHalf.mul(beta).mul(rho.mul(rho).sum(1)).unsqueeze(0); // 1×k: −β/2·‖ρ‖² (square() is pow(2): an implicit Scalar)
+        var moving = stepSize.mul(mask); // α·m
+        var staying = moving.neg().add(one, TorchScalars.One); // 1 − α·m
         var v = x;
         for (var t = 0; t < steps; t++)
         {
-            // ‖v‖² − 2vρᵀ + ‖ρ‖²  (B×k); additions pass explicit Scalars, see TorchScalars
-            var distances = v.mul(v).sum(1, keepdim: true).add(minusTwo.mul(v.matmul(rho.t())), TorchScalars.One).add(rhoNorms, TorchScalars.One);
-            var p = nn.functional.softmax(scale.mul(distances), dim: 1);
-            v = v.add(moving.mul(p.matmul(rho).add(v, TorchScalars.MinusOne)), TorchScalars.One); // Σ p_μ(ρ^μ − v) = pρ − v since Σ p = 1
+            var p = nn.functional.softmax(offsets.addmm(v, scaledRho), dim: 1); // B×k
+            v = staying.mul(v).addcmul(moving, p.matmul(rho), TorchScalars.One);
         }
         return v;
     }

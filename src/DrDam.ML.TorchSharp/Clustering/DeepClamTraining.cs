@@ -20,6 +20,7 @@ public static class DeepClamTraining
         var k = options.ClusteringCount;
 
         TorchSharpNative.EnsureLoaded();
+        using var threads = TorchThreads.Use(options.Threads, rows, dimension, k);
         var device = ClamTraining.Resolve(options.Device);
         torch.manual_seed(options.Seed);
         var random = new Random(options.Seed);

@@ -46,6 +46,53 @@ public static class KMeansPlusPlus
         return centres;
     }
 
+    /// <summary>Restarts of <see cref="BestOf"/> (scikit-learn's n_init).</summary>
+    public const int Restarts = 3;
+
+    /// <summary>Lloyd iterations per restart at most (most of the gain comes in the first tens; ClAM training refines the rest).</summary>
+    public const int RestartIterations = 30;
+
+    /// <summary>Lloyd iterations of the winner on every row, when the restarts ran on a sample (it starts close, and ClAM training refines it).</summary>
+    public const int FullDataIterations = 10;
+
+    /// <summary>Rows the restarts of <see cref="BestOf"/> run on at most (a seeded sample above this).</summary>
+    public const int RestartRows = 4096;
+
+    /// <summary>
+    /// The best of <see cref="Restarts"/> seeded k-means++ + Lloyd runs by within-cluster sum of squares (on a seeded
+    /// sample of <see cref="RestartRows"/> rows when there are more), then the winner refined by Lloyd on every row.
+    /// Lloyd runs as libtorch matrix products (<see cref="TorchLloyd"/>) with libtorch's current threads.
+    /// </summary>
+    public static float[] BestOf(float[] data, int rows, int dimension, int k, int seed)
+    {
+        var (sample, sampleRows) = (data, rows);
+        if (rows > RestartRows)
+        {
+            var picked = Enumerable.Range(0, rows).ToArray();
+            new Random(seed).Shuffle(picked);
+            sample = new float[RestartRows * dimension];
+            for (var i = 0; i < RestartRows; i++)
+                data.AsSpan(picked[i] * dimension, dimension).CopyTo(sample.AsSpan(i * dimension));
+            sampleRows = RestartRows;
+        }
+        DrDam.ML.Native.TorchSharpNative.EnsureLoaded();
+        float[] best;
+        using (var x = TorchSharp.torch.tensor(sample, [sampleRows, dimension]))
+        {
+            best = Enumerable.Range(0, Restarts).Select(run =>
+            {
+                var centres = Seed(sample, sampleRows, dimension, k, seed + run);
+                return (Centres: centres, Inertia: TorchLloyd.Refine(x, centres, RestartIterations));
+            }).MinBy(r => r.Inertia).Centres; // ties go to the lowest restart, so the result is deterministic
+        }
+        if (sampleRows < rows)
+        {
+            using var all = TorchSharp.torch.tensor(data, [rows, dimension]);
+            TorchLloyd.Refine(all, best, FullDataIterations);
+        }
+        return best;
+    }
+
     /// <summary>Lloyd iterations from <paramref name="centres"/> (k×d, updated in place) until no point changes cluster or <paramref name="iterations"/> run out.</summary>
     public static void Refine(ReadOnlySpan<float> data, int rows, int dimension, float[] centres, int iterations)
     {

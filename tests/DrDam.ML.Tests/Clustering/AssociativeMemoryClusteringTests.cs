@@ -38,7 +38,7 @@ public sealed class AssociativeMemoryClusteringTests : IDisposable
         var data = Blobs(ml);
         var epochs = new List<ClusteringEpoch>();
         var model = ml.Transforms.Conversion.MapValueToKey("Label")
-            .Append(ml.Clustering.Trainers.AssociativeMemory(new ClusteringOptions { ClusteringCount = 3, Epochs = 30, Seed = 4, Progress = new Collect(epochs) }))
+            .Append(ml.Clustering.Trainers.AssociativeMemory(new ClusteringOptions { ClusteringCount = 3, Epochs = 30, Tolerance = 0, Seed = 4, Progress = new Collect(epochs) }))
             .Fit(data);
         var metrics = ml.Clustering.Evaluate(model.Transform(data), labelColumnName: "Label", scoreColumnName: "Score", featureColumnName: "Features");
         Assert.True(metrics.NormalizedMutualInformation > 0.95, $"NMI {metrics.NormalizedMutualInformation}");
@@ -145,12 +145,63 @@ public sealed class AssociativeMemoryClusteringTests : IDisposable
         Assert.Equal("ClusteringCount", Assert.Throws<ArgumentOutOfRangeException>(() => ml.Clustering.Trainers.AssociativeMemory(new ClusteringOptions { ClusteringCount = 1 })).ParamName);
         Assert.Equal("Beta", Assert.Throws<ArgumentOutOfRangeException>(() => ml.Clustering.Trainers.AssociativeMemory(new ClusteringOptions { Beta = 0 })).ParamName);
         Assert.Equal("MaskFraction", Assert.Throws<ArgumentOutOfRangeException>(() => ml.Clustering.Trainers.AssociativeMemory(new ClusteringOptions { MaskFraction = 1 })).ParamName);
+        Assert.Equal("Threads", Assert.Throws<ArgumentOutOfRangeException>(() => new ClusteringOptions { Threads = 0 }).ParamName);
+        Assert.Equal("Tolerance", Assert.Throws<ArgumentOutOfRangeException>(() => new ClusteringOptions { Tolerance = -1e-3 }).ParamName);
         var few = Blobs(ml, perCluster: 1);
         Assert.Contains("ClusteringCount = 5 exceeds the number of rows (3)",
             Assert.Throws<ArgumentOutOfRangeException>(() => ml.Clustering.Trainers.AssociativeMemory(new ClusteringOptions { ClusteringCount = 5 }).Fit(few)).Message);
         var nan = ml.Data.LoadFromEnumerable(new[] { new Point { Features = [0, 0, 0, 0] }, new Point { Features = [0, float.NaN, 0, 0] }, new Point { Features = [1, 1, 1, 1] } });
         Assert.Contains("Column 'Features', row 1: a feature is NaN",
             Assert.Throws<InvalidDataException>(() => ml.Clustering.Trainers.AssociativeMemory(new ClusteringOptions { ClusteringCount = 2 }).Fit(nan)).Message);
+    }
+
+    [Fact]
+    public void TrainingStopsOnceTheLossStallsAndKeepsTheBestEpoch()
+    {
+        var ml = new MLContext(seed: 1);
+        var points = Columns.Vectors(Blobs(ml), "Features");
+        var data = points.SelectMany(p => p).ToArray();
+        var options = new ClusteringOptions { ClusteringCount = 3, Epochs = 200, Seed = 4 };
+        var (prototypes, _, losses) = ClamTraining.Train(data, points.Length, 4, options);
+        Assert.InRange(losses.Count, ClusteringOptions.Patience + 1, 199);
+        // The last Patience epochs gained no more than the tolerance over the best before them.
+        var before = losses.Take(losses.Count - ClusteringOptions.Patience).Min();
+        Assert.All(losses.TakeLast(ClusteringOptions.Patience), loss => Assert.True(loss >= before * (1 - options.Tolerance), $"{loss} vs {before}"));
+        // Without early stopping the same seed runs every epoch, and its first epochs are the same.
+        var (_, _, all) = ClamTraining.Train(data, points.Length, 4, options with { Epochs = losses.Count + 5, Tolerance = 0 });
+        Assert.Equal(losses.Count + 5, all.Count);
+        Assert.Equal(losses, all.Take(losses.Count));
+        Assert.Equal(3 * 4, prototypes.Length);
+    }
+
+    [Fact]
+    public void TheThreadSettingAppliesDuringTrainingOnlyAndTheDefaultFollowsTheWork()
+    {
+        var ml = new MLContext(seed: 1);
+        var points = Columns.Vectors(Blobs(ml, perCluster: 20), "Features");
+        DrDam.ML.Native.TorchSharpNative.EnsureLoaded();
+        var before = TorchSharp.torch.get_num_threads();
+        ClamTraining.Train([.. points.SelectMany(p => p)], points.Length, 4, new ClusteringOptions { ClusteringCount = 3, Epochs = 2, Threads = 1 });
+        Assert.Equal(before, TorchSharp.torch.get_num_threads());
+        Assert.Equal(1, TorchThreads.Default(1797, 64, 10)); // digits: one thread
+        Assert.Equal(Environment.ProcessorCount, TorchThreads.Default(60_000, 784, 10)); // Fashion-MNIST: every core
+    }
+
+    [Fact]
+    public void TheKMeansStartIsReproducibleAndRunsItsRestartsOnASampleOfLargeData()
+    {
+        var random = new Random(9);
+        float[][] centres = [[-4, 0], [4, 0], [0, 5]];
+        const int rows = KMeansPlusPlus.RestartRows + 904;
+        var data = new float[rows * 2];
+        for (var i = 0; i < rows; i++)
+            for (var j = 0; j < 2; j++)
+                data[i * 2 + j] = centres[i % 3][j] + 0.3f * (float)Normal(random);
+        var first = KMeansPlusPlus.BestOf(data, rows, 2, 3, seed: 5);
+        Assert.Equal(first, KMeansPlusPlus.BestOf(data, rows, 2, 3, seed: 5));
+        // Every blob centre is found within a fraction of the noise.
+        foreach (var centre in centres)
+            Assert.Contains(Enumerable.Range(0, 3), c => Math.Abs(first[c * 2] - centre[0]) < 0.05 && Math.Abs(first[c * 2 + 1] - centre[1]) < 0.05);
     }
 
     private sealed class Collect(List<ClusteringEpoch> epochs) : IProgress<ClusteringEpoch>

@@ -53,6 +53,12 @@ public sealed class HostileCliTests : IDisposable
         => FailsWithOneLine("fake.csv.gz' is not a valid gzip file", "cluster", "--data", File("fake.csv.gz", "plain text"), "--json");
 
     [Theory]
+    [InlineData("--dataset iris --rows 50", "--rows applies to --dataset fashion-mnist only (got --dataset iris).")]
+    [InlineData("--dataset fashion-mnist --rows 0", "--rows must be a positive integer (got 0).")]
+    public void ClusterRowsOutsideFashionMnistAreRefused(string arguments, string expected)
+        => FailsWithOneLine(expected, ["cluster", .. arguments.Split(' '), "--json"]);
+
+    [Theory]
     [InlineData("--silos 0", "--silos must be a positive integer (got 0).")]
     [InlineData("--partitions -3", "--partitions must be a positive integer (got -3).")]
     [InlineData("--silos 1 --kill-one", "--kill-one needs at least 2 silos, so that one is left to finish the fit (got --silos 1).")]
