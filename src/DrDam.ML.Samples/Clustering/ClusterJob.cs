@@ -10,7 +10,7 @@ namespace DrDam.ML.Samples.Clustering;
 internal readonly record struct ClusterProgress(int Epoch, double Loss, double? Nmi);
 
 internal sealed record ClusterSettings(TabularData Data, int? K, double? Beta, int Steps, int Epochs, int Seed, string Normalize, bool Deep = false, string? Out = null,
-    int? BatchSize = null, int? Threads = null);
+    int? BatchSize = null, int? Threads = null, double? LearningRate = null);
 
 /// <summary>
 /// Clusters one table with ClAM and with ML.NET's KMeans through the same ML.NET pipeline
@@ -63,7 +63,11 @@ internal static class ClusterJob
             Progress = progress is null ? null : new SynchronousProgress<ClusteringEpoch>(e => progress.Report(new ClusterProgress(e.Epoch, e.Loss, NearestPrototypeNmi(points, truth, e.Prototypes)))),
             Deep = s.Deep ? new DeepClusteringOptions() : null, Threads = s.Threads,
         };
-        var clam = ml.Clustering.Trainers.AssociativeMemory(s.BatchSize is { } batch ? options with { BatchSize = batch } : options).Fit(normalized);
+        if (s.BatchSize is { } batch)
+            options = options with { BatchSize = batch };
+        if (s.LearningRate is { } rate)
+            options = options with { LearningRate = rate };
+        var clam = ml.Clustering.Trainers.AssociativeMemory(options).Fit(normalized);
         var clamLabels = Assignments(clam.Transform(normalized));
         var clamSeconds = clock.Elapsed.TotalSeconds;
         clock.Restart();

@@ -22,6 +22,7 @@ internal static class ClusterCommand
         var steps = new Option<int>("--steps") { Description = "T, unrolled steps", DefaultValueFactory = _ => new ClusteringOptions().Steps };
         var epochs = new Option<int>("--epochs") { Description = "The most training epochs (training stops once the loss stalls)", DefaultValueFactory = _ => new ClusteringOptions().Epochs };
         var batchSize = new Option<int?>("--batch-size") { Description = "Rows per Adam step [default: ClusteringOptions' default]" };
+        var learningRate = new Option<double?>("--learning-rate") { Description = "Adam's learning rate for the prototypes [default: ClusteringOptions' default]" };
         var threads = new Option<int?>("--threads") { Description = "libtorch threads while training [default: 1 for small data, one per core for large]" };
         var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 0 };
         var normalize = new Option<string>("--normalize") { Description = "zscore, minmax or none", DefaultValueFactory = _ => "zscore" };
@@ -31,7 +32,7 @@ internal static class ClusterCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object as the last line (no progress display)" };
         var command = new Command("cluster", "Cluster a table with ClAM (associative-memory clustering) and with KMeans; report NMI, ARI, silhouette")
         {
-            data, labelColumn, dataset, rows, k, beta, steps, epochs, batchSize, threads, seed, normalize, deep, output, json,
+            data, labelColumn, dataset, rows, k, beta, steps, epochs, batchSize, learningRate, threads, seed, normalize, deep, output, json,
         };
         command.SetAction(result =>
         {
@@ -41,7 +42,7 @@ internal static class ClusterCommand
                 ? TabularData.ReadCsv(path, result.GetValue(labelColumn))
                 : TabularData.Dataset(result.GetValue(dataset) ?? "iris", result.GetValue(rows));
             var settings = new ClusterSettings(table, result.GetValue(k), result.GetValue(beta), result.GetValue(steps), result.GetValue(epochs),
-                result.GetValue(seed), result.GetValue(normalize)!, result.GetValue(deep), result.GetValue(output), result.GetValue(batchSize), result.GetValue(threads));
+                result.GetValue(seed), result.GetValue(normalize)!, result.GetValue(deep), result.GetValue(output), result.GetValue(batchSize), result.GetValue(threads), result.GetValue(learningRate));
             return Run(settings, result.GetValue(json));
         });
         return command;

@@ -27,7 +27,10 @@ public sealed class AssociativeMemoryClusteringTrainer : IEstimator<AssociativeM
         ArgumentNullException.ThrowIfNull(input);
         var column = SchemaCheck.Find(input.Schema, Options.FeatureColumnName, "Feature");
         var d = SchemaCheck.FloatVector(column, "Feature");
-        var rows = new List<float>();
+        // One dense row at a time into blocks of whole rows (no per-value list growth: 47M values for Fashion-MNIST 60k).
+        var blocks = new List<float[]>();
+        var n = 0;
+        const int blockRows = 4096;
         using (var cursor = input.GetRowCursor([column]))
         {
             var getter = cursor.GetGetter<VBuffer<float>>(column);
@@ -35,18 +38,23 @@ public sealed class AssociativeMemoryClusteringTrainer : IEstimator<AssociativeM
             while (cursor.MoveNext())
             {
                 getter(ref buffer);
-                foreach (var v in buffer.DenseValues())
+                if (n % blockRows == 0)
+                    blocks.Add(new float[blockRows * d]);
+                var row = blocks[^1].AsSpan(n % blockRows * d, d);
+                buffer.CopyTo(row);
+                foreach (var v in row)
                 {
                     if (!float.IsFinite(v))
                         throw new InvalidDataException($"Column '{column.Name}', row {cursor.Position}: a feature is {v}; clustering needs finite values.");
-                    rows.Add(v);
                 }
+                n++;
             }
         }
-        var n = rows.Count / d;
         if (n < Options.ClusteringCount)
             throw new ArgumentOutOfRangeException(nameof(input), $"ClusteringCount = {Options.ClusteringCount} exceeds the number of rows ({n}) in column '{column.Name}'.");
-        var data = rows.ToArray();
+        var data = new float[n * d];
+        for (var b = 0; b < blocks.Count; b++)
+            blocks[b].AsSpan(0, Math.Min(n - b * blockRows, blockRows) * d).CopyTo(data.AsSpan(b * blockRows * d));
         var (encoder, prototypes, beta) = Options.Deep is null
             ? Shallow(ClamTraining.Train(data, n, d, Options))
             : Deep(DeepClamTraining.Train(data, n, d, Options));

@@ -53,7 +53,7 @@ public static class KMeansPlusPlus
     public const int RestartIterations = 30;
 
     /// <summary>Lloyd iterations of the winner on every row, when the restarts ran on a sample (it starts close, and ClAM training refines it).</summary>
-    public const int FullDataIterations = 10;
+    public const int FullDataIterations = 3;
 
     /// <summary>Rows the restarts of <see cref="BestOf"/> run on at most (a seeded sample above this).</summary>
     public const int RestartRows = 4096;

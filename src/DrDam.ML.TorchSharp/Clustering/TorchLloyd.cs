@@ -1,11 +1,12 @@
+using DrDam.ML.Compute.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace DrDam.ML.Clustering;
 
 /// <summary>
-/// Lloyd's k-means iterations as libtorch matrix products: the assignment is argmin_c(‖c‖² − 2·x·c) over an n×k
-/// product, the update a kᵀ×d product with the one-hot assignments. Per-pair distance loops ran at about 2 GFLOP/s
+/// Lloyd's k-means iterations in libtorch: the assignment is argmin_c(‖c‖² − 2·x·c) over an n×k matrix product, the
+/// update an index_add of the rows into their clusters' sums. Per-pair distance loops ran at about 2 GFLOP/s
 /// on Fashion-MNIST (0.33 s of a 1.2 s fit); a product of 1000×784 by 784×10 is one call.
 /// </summary>
 internal static class TorchLloyd
@@ -19,9 +20,9 @@ internal static class TorchLloyd
         var (assignment, scores) = Assign(x, c);
         for (var iteration = 0; iteration < iterations; iteration++)
         {
-            var onehot = nn.functional.one_hot(assignment, k).to_type(x.dtype); // n×k
-            var counts = onehot.sum(0L).unsqueeze(1); // k×1 (a literal 0 would bind to sum(ScalarType))
-            var means = onehot.t().matmul(x).div(counts.clamp_min(1)); // k×d
+            var sums = torch.zeros([k, d], dtype: x.dtype, device: x.device).index_add_(0, assignment, x, TorchScalars.One); // k×d
+            var counts = torch.zeros([k], dtype: x.dtype, device: x.device).index_add_(0, assignment, torch.ones([x.shape[0]], dtype: x.dtype, device: x.device), TorchScalars.One).unsqueeze(1);
+            var means = sums.div(counts.clamp_min(1));
             c = torch.where(counts.gt(0), means, c); // an empty cluster keeps its centre
             var (next, nextScores) = Assign(x, c);
             var changed = !next.eq(assignment).all().item<bool>();
