@@ -38,7 +38,7 @@ public readonly record struct ClusteringEpoch(int Epoch, double Loss, double Lea
 public sealed record ClusteringOptions
 {
     private readonly string featureColumnName = "Features";
-    private readonly int clusteringCount = 3, steps = 10, epochs = 60, batchSize = 256, epochRows = 4096;
+    private readonly int clusteringCount = 3, steps = 10, epochs = 60, batchSize = 256, epochRows = 2048;
     private readonly int? threads;
     private readonly double? beta;
     private readonly double stepSize = 0.1, learningRate = 0.02, maskFraction = 0.2, tolerance = 1e-2;
@@ -92,7 +92,8 @@ public sealed record ClusteringOptions
     /// <summary>
     /// Rows per epoch (&gt;= 1): an epoch trains on this many rows of a fresh shuffle, or on every row when there are
     /// fewer. The prototypes start from k-means, so a few thousand rows per epoch refine them; the cost of training then
-    /// stops growing with the data, while k-means' own grows with it. Default 4096.
+    /// stops growing with the data, while k-means' own grows with it. Default 2048 (4096 cost 15–30% more on
+    /// Fashion-MNIST for the same clusters).
     /// </summary>
     public int EpochRows { get => epochRows; init => epochRows = Guard.Positive(value, nameof(EpochRows)); }
 
@@ -103,7 +104,7 @@ public sealed record ClusteringOptions
     public double Tolerance { get => tolerance; init => tolerance = Guard.NonNegative(value, nameof(Tolerance)); }
 
     /// <summary>Epochs without enough improvement before training stops (see <see cref="Tolerance"/>).</summary>
-    public const int Patience = 3;
+    public const int Patience = 2;
 
     /// <summary>Self-supervised masking: hide a fraction of each row's features and learn to fill them in. Default true.</summary>
     public bool Masking { get; init; } = true;
