@@ -1,6 +1,9 @@
 namespace DrDam.ML.Clustering;
 
-/// <summary>k-means++ seeding (Arthur and Vassilvitskii, 2007): each new centre is a data point drawn with probability ∝ its squared distance to the nearest chosen centre.</summary>
+/// <summary>
+/// k-means++ seeding (Arthur and Vassilvitskii, 2007): each new centre is a data point drawn with probability ∝ its
+/// squared distance to the nearest chosen centre; and <see cref="BestOf"/>, the k-means start ClAM trains from.
+/// </summary>
 public static class KMeansPlusPlus
 {
     /// <summary>k centres (row-major k×d) chosen from <paramref name="rows"/> points (row-major n×d), reproducibly from <paramref name="seed"/>.</summary>
@@ -91,68 +94,5 @@ public static class KMeansPlusPlus
             TorchLloyd.Refine(all, best, FullDataIterations);
         }
         return best;
-    }
-
-    /// <summary>Lloyd iterations from <paramref name="centres"/> (k×d, updated in place) until no point changes cluster or <paramref name="iterations"/> run out.</summary>
-    public static void Refine(ReadOnlySpan<float> data, int rows, int dimension, float[] centres, int iterations)
-    {
-        var k = centres.Length / dimension;
-        var assignment = new int[rows];
-        Array.Fill(assignment, -1);
-        var sums = new double[k * dimension];
-        var counts = new int[k];
-        for (var iteration = 0; iteration < iterations; iteration++)
-        {
-            var changed = false;
-            for (var i = 0; i < rows; i++)
-            {
-                var point = data.Slice(i * dimension, dimension);
-                var best = 0;
-                var bestDistance = float.PositiveInfinity;
-                for (var c = 0; c < k; c++)
-                {
-                    var distance = System.Numerics.Tensors.TensorPrimitives.Distance(point, centres.AsSpan(c * dimension, dimension));
-                    if (distance < bestDistance)
-                        (best, bestDistance) = (c, distance);
-                }
-                changed |= assignment[i] != best;
-                assignment[i] = best;
-            }
-            if (!changed)
-                return;
-            Array.Clear(sums);
-            Array.Clear(counts);
-            for (var i = 0; i < rows; i++)
-            {
-                counts[assignment[i]]++;
-                for (var j = 0; j < dimension; j++)
-                    sums[assignment[i] * dimension + j] += data[i * dimension + j];
-            }
-            for (var c = 0; c < k; c++)
-            {
-                if (counts[c] == 0)
-                    continue; // an empty cluster keeps its centre
-                for (var j = 0; j < dimension; j++)
-                    centres[c * dimension + j] = (float)(sums[c * dimension + j] / counts[c]);
-            }
-        }
-    }
-
-    /// <summary>Σᵢ min_c ‖xᵢ − c‖², the k-means objective.</summary>
-    public static double Inertia(ReadOnlySpan<float> data, int rows, int dimension, float[] centres)
-    {
-        var k = centres.Length / dimension;
-        var total = 0.0;
-        for (var i = 0; i < rows; i++)
-        {
-            var best = double.PositiveInfinity;
-            for (var c = 0; c < k; c++)
-            {
-                double distance = System.Numerics.Tensors.TensorPrimitives.Distance(data.Slice(i * dimension, dimension), centres.AsSpan(c * dimension, dimension));
-                best = Math.Min(best, distance * distance);
-            }
-            total += best;
-        }
-        return total;
     }
 }
