@@ -32,10 +32,13 @@ public sealed class ServedMemory
 
     /// <summary>Opens memory <paramref name="memoryId"/> for retrieval, split over <paramref name="lanes"/> lanes (one per silo is a good start).</summary>
     /// <exception cref="InvalidOperationException">The memory is empty.</exception>
+    /// <exception cref="ArgumentException">The id contains '#'.</exception>
     public static async Task<ServedMemory> OpenAsync(IGrainFactory grains, string memoryId, int lanes = 1)
     {
         ArgumentNullException.ThrowIfNull(grains);
         ArgumentException.ThrowIfNullOrWhiteSpace(memoryId);
+        if (memoryId.Contains('#'))
+            throw new ArgumentException($"memoryId '{memoryId}' contains '#', which separates a memory id from its serving lane; choose an id without it.", nameof(memoryId));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(lanes);
         var (dimension, count, version) = await grains.GetGrain<IMemoryGrain>(memoryId).DescribeAsync();
         if (count == 0)

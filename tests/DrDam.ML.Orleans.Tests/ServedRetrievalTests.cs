@@ -88,6 +88,7 @@ public sealed class ServedRetrievalTests(TwoSilos silos) : IClassFixture<TwoSilo
     {
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => ServedMemory.OpenAsync(Client, "never-fitted"));
         Assert.Equal("Memory 'never-fitted' is empty: fit it before serving retrieval from it.", e.Message);
+        Assert.Equal("memoryId", (await Assert.ThrowsAsync<ArgumentException>(() => ServedMemory.OpenAsync(Client, "a#b"))).ParamName);
     }
 
     [Fact]
