@@ -27,6 +27,9 @@ public sealed class ServedMemory
     /// <summary>The memory's version when opened: serving fails rather than answer from a memory that changed since.</summary>
     public long Version { get; }
 
+    /// <summary>How often a lane is tried before the batch fails (a lane is stateless, so a retry is safe).</summary>
+    public const int Attempts = 4;
+
     /// <summary>How many parts a query batch is split into.</summary>
     public int Lanes { get; }
 
@@ -51,7 +54,7 @@ public sealed class ServedMemory
     /// <param name="count">How many.</param>
     /// <param name="options">Descent settings; defaults when null.</param>
     /// <param name="clamped">Optional count×D mask of coordinates that must not move.</param>
-    /// <exception cref="InvalidOperationException">A lane failed, naming it: there is never a partial answer.</exception>
+    /// <exception cref="InvalidOperationException">A lane failed <see cref="Attempts"/> times, naming it: there is never a partial answer.</exception>
     public async Task<RetrievalResult> RetrieveAsync(float[] queries, int count, RetrievalOptions? options = null, bool[]? clamped = null)
     {
         ArgumentNullException.ThrowIfNull(queries);
@@ -71,7 +74,7 @@ public sealed class ServedMemory
             var key = $"{MemoryId}#{lane}";
             try
             {
-                return (from, await grains.GetGrain<IRetrievalGrain>(key).RetrieveAsync(Version, request));
+                return (from, await ClusterRetry.Run(() => grains.GetGrain<IRetrievalGrain>(key).RetrieveAsync(Version, request), Attempts));
             }
             catch (Exception e) when (e is not InvalidOperationException)
             {

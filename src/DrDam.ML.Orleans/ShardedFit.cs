@@ -46,12 +46,13 @@ public static class ShardedFit
             await slots.WaitAsync(cancellation);
             try
             {
-                await Retry(async () =>
+                var part = await ClusterRetry.Run(async () =>
                 {
                     var part = await grains.GetGrain<IPartitionFitGrain>(p.Partition).FitAsync(settings, p);
                     await memory.SubmitAsync(settings, part);
-                    progress?.Report(part);
-                }, cancellation);
+                    return part;
+                }, Attempts, cancellation);
+                progress?.Report(part);
             }
             finally
             {
@@ -62,22 +63,5 @@ public static class ShardedFit
         var result = new DistributedMemory(dimension, options);
         result.Restore(snapshot.Memory, [], snapshot.Count);
         return result;
-    }
-
-    private static async Task Retry(Func<Task> call, CancellationToken cancellation)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            cancellation.ThrowIfCancellationRequested();
-            try
-            {
-                await call();
-                return;
-            }
-            catch (Exception e) when (attempt < Attempts && e is OrleansException or TimeoutException or StackExchange.Redis.RedisException)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), cancellation);
-            }
-        }
     }
 }
