@@ -53,7 +53,7 @@ public static class KMeansPlusPlus
     public const int Restarts = 3;
 
     /// <summary>Lloyd iterations per restart at most (most of the gain comes in the first tens; ClAM training refines the rest).</summary>
-    public const int RestartIterations = 30;
+    public const int RestartIterations = 20;
 
     /// <summary>Lloyd iterations of the winner on every row, when the restarts ran on a sample (it starts close, and ClAM training refines it).</summary>
     public const int FullDataIterations = 3;
