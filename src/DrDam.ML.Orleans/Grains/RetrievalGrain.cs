@@ -9,6 +9,10 @@ namespace DrDam.ML.Orleans.Grains;
 [StatelessWorker(1), GrainType("drdam.retrieval")]
 internal sealed class RetrievalGrain : Grain, IRetrievalGrain
 {
+    // The memories this silo serves, by id and version, shared by every serving activation (Ω comes from
+    // SiloFeatureSpaces); an older version is simply never asked for again and ages out.
+    private static readonly SiloCache<(string Id, long Version), DistributedMemory> Served = new(capacity: 4);
+
     private string MemoryId => this.GetPrimaryKeyString().Split('#')[0];
 
     public async Task<RetrievalAnswer> RetrieveAsync(long version, RetrievalRequest request)
@@ -29,7 +33,7 @@ internal sealed class RetrievalGrain : Grain, IRetrievalGrain
     private async Task<DistributedMemory> Memory(long version)
     {
         var id = MemoryId;
-        if (ServedMemories.Find(id, version) is { } served)
+        if (Served.Find((id, version)) is { } served)
             return served;
         var snapshot = await GrainFactory.GetGrain<IMemoryGrain>(id).GetAsync();
         if (snapshot.Settings is not { } settings || snapshot.Count == 0)
@@ -38,6 +42,6 @@ internal sealed class RetrievalGrain : Grain, IRetrievalGrain
             throw new InvalidOperationException($"Memory '{id}' is at version {snapshot.Version}, not the {version} asked for: it changed since the caller read it.");
         var memory = new DistributedMemory(SiloFeatureSpaces.For(settings));
         memory.Restore(snapshot.Memory, [], snapshot.Count);
-        return ServedMemories.Keep(id, version, memory);
+        return Served.Add((id, version), memory);
     }
 }

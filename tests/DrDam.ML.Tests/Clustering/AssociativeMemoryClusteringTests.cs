@@ -180,11 +180,29 @@ public sealed class AssociativeMemoryClusteringTests : IDisposable
         var ml = new MLContext(seed: 1);
         var points = Columns.Vectors(Blobs(ml, perCluster: 20), "Features");
         DrDam.ML.Native.TorchSharpNative.EnsureLoaded();
-        var before = TorchSharp.torch.get_num_threads();
-        ClamTraining.Train([.. points.SelectMany(p => p)], points.Length, 4, new ClusteringOptions { ClusteringCount = 3, Epochs = 2, Threads = 1 });
-        Assert.Equal(before, TorchSharp.torch.get_num_threads());
+        var original = TorchSharp.torch.get_num_threads();
+        TorchSharp.torch.set_num_threads(3); // a count neither the setting nor the default would choose here
+        try
+        {
+            var during = new List<int>();
+            ClamTraining.Train([.. points.SelectMany(p => p)], points.Length, 4, new ClusteringOptions
+            {
+                ClusteringCount = 3, Epochs = 2, Tolerance = 0, Threads = 1, Progress = new Observe(() => during.Add(TorchSharp.torch.get_num_threads())),
+            });
+            Assert.Equal([1, 1], during);
+            Assert.Equal(3, TorchSharp.torch.get_num_threads());
+        }
+        finally
+        {
+            TorchSharp.torch.set_num_threads(original);
+        }
         Assert.Equal(1, TorchThreads.Default(1797, 64, 10)); // digits: one thread
         Assert.Equal(Environment.ProcessorCount, TorchThreads.Default(60_000, 784, 10)); // Fashion-MNIST: every core
+    }
+
+    private sealed class Observe(Action seen) : IProgress<ClusteringEpoch>
+    {
+        public void Report(ClusteringEpoch value) => seen();
     }
 
     [Fact]
