@@ -26,11 +26,7 @@ internal abstract class EvaluatorBase(IAssociativeMemory memory, int maxBatch) :
             throw new ArgumentException($"energies must hold at least rows = {rows} values (got {energies.Length}).", nameof(energies));
         if (gradients.Length < values)
             throw new ArgumentException($"gradients must hold at least rows×Dimension = {values} values (got {gradients.Length}).", nameof(gradients));
-        for (var i = 0; i < states.Length; i++)
-        {
-            if (!float.IsFinite(states[i]))
-                throw new ArgumentException($"states must hold finite values; row {i / d}, coordinate {i % d} is {states[i]}.", nameof(states));
-        }
+        Guard.Finite(states, d, nameof(states));
         if (rows > 0)
             EvaluateCore(states, rows, energies, gradients);
     }

@@ -48,8 +48,11 @@ internal static class Guard
     }
 
     /// <summary>Throws when any value is NaN or infinite, naming the row and column of the first one.</summary>
+    /// <remarks>The check itself is one vectorised pass; only a failing span is searched element by element.</remarks>
     public static void Finite(ReadOnlySpan<float> values, int dimension, string name)
     {
+        if (System.Numerics.Tensors.TensorPrimitives.IsFiniteAll(values))
+            return;
         for (var i = 0; i < values.Length; i++)
         {
             if (!float.IsFinite(values[i]))

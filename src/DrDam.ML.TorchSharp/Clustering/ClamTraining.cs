@@ -26,7 +26,7 @@ public static class ClamTraining
         using var masks = new torch.Generator((ulong)options.Seed, device);
         using var x = torch.tensor(data, [rows, dimension]).to(device);
         using var featureMean = x.mean([0], keepdim: true);
-        using var layer = new ContractionLayer(torch.tensor(InitialPrototypes(data, rows, dimension, options, random), [k, dimension]).to(device),
+        using var layer = new ContractionLayer(torch.tensor(InitialPrototypes(data, x, options, random), [k, dimension]).to(device),
             beta, options.StepSize, options.Steps, options.LearnBeta);
         using var optimizer = new AdamOptimizer(layer.parameters(), options.LearningRate);
         var losses = new List<double>();
@@ -119,13 +119,14 @@ public static class ClamTraining
         _ => torch.cuda.is_available() ? CUDA : CPU,
     };
 
-    /// <summary>The starting prototypes (k×d) chosen by <see cref="ClusteringOptions.Initialization"/>.</summary>
-    internal static float[] InitialPrototypes(float[] data, int rows, int dimension, ClusteringOptions options, Random random)
+    /// <summary>The starting prototypes (k×d) chosen by <see cref="ClusteringOptions.Initialization"/>, for the rows <paramref name="data"/> (also given as the tensor <paramref name="x"/>, n×d).</summary>
+    internal static float[] InitialPrototypes(float[] data, Tensor x, ClusteringOptions options, Random random)
     {
+        var (rows, dimension) = ((int)x.shape[0], (int)x.shape[1]);
         if (options.Initialization == PrototypeInitialization.KMeansPlusPlus)
             return KMeansPlusPlus.Seed(data, rows, dimension, options.ClusteringCount, options.Seed);
         if (options.Initialization == PrototypeInitialization.KMeans)
-            return KMeansPlusPlus.BestOf(data, rows, dimension, options.ClusteringCount, options.Seed);
+            return KMeansPlusPlus.BestOf(data, x, options.ClusteringCount, options.Seed);
         var values = new float[options.ClusteringCount * dimension];
         for (var i = 0; i < values.Length; i++)
             values[i] = (float)(0.1 + 0.1 * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));

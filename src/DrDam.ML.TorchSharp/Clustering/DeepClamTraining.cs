@@ -35,12 +35,14 @@ public static class DeepClamTraining
                 Epoch(network, [pretrain], x, order, options.BatchSize, random, device);
         }
 
-        float[] latent;
+        var seeding = options with { Deep = null, Initialization = options.Initialization == PrototypeInitialization.Gaussian ? PrototypeInitialization.KMeans : options.Initialization };
+        float[] latent, prototypes;
         using (torch.no_grad())
         using (var z = network.Encode(x))
+        {
             latent = z.cpu().data<float>().ToArray();
-        var seeding = options with { Deep = null, Initialization = options.Initialization == PrototypeInitialization.Gaussian ? PrototypeInitialization.KMeans : options.Initialization };
-        var prototypes = ClamTraining.InitialPrototypes(latent, rows, deep.LatentSize, seeding, random);
+            prototypes = ClamTraining.InitialPrototypes(latent, z, seeding, random);
+        }
         var beta = options.Beta ?? ClamTraining.AutomaticBeta(latent, rows, deep.LatentSize);
         network.AttachContraction(new ContractionLayer(torch.tensor(prototypes, [k, deep.LatentSize]).to(device), beta, options.StepSize, options.Steps));
 

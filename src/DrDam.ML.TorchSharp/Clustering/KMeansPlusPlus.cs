@@ -2,7 +2,7 @@ namespace DrDam.ML.Clustering;
 
 /// <summary>
 /// k-means++ seeding (Arthur and Vassilvitskii, 2007): each new centre is a data point drawn with probability ∝ its
-/// squared distance to the nearest chosen centre; and <see cref="BestOf"/>, the k-means start ClAM trains from.
+/// squared distance to the nearest chosen centre; and <see cref="BestOf(float[], int, int, int, int)"/>, the k-means start ClAM trains from.
 /// </summary>
 public static class KMeansPlusPlus
 {
@@ -49,7 +49,7 @@ public static class KMeansPlusPlus
         return centres;
     }
 
-    /// <summary>Restarts of <see cref="BestOf"/> (scikit-learn's n_init).</summary>
+    /// <summary>Restarts of <see cref="BestOf(float[], int, int, int, int)"/> (scikit-learn's n_init).</summary>
     public const int Restarts = 3;
 
     /// <summary>Lloyd iterations per restart at most (most of the gain comes in the first tens; ClAM training refines the rest).</summary>
@@ -58,7 +58,7 @@ public static class KMeansPlusPlus
     /// <summary>Lloyd iterations of the winner on every row, when the restarts ran on a sample (it starts close, and ClAM training refines it).</summary>
     public const int FullDataIterations = 3;
 
-    /// <summary>Rows the restarts of <see cref="BestOf"/> run on at most (a seeded sample above this).</summary>
+    /// <summary>Rows the restarts of <see cref="BestOf(float[], int, int, int, int)"/> run on at most (a seeded sample above this).</summary>
     public const int RestartRows = 4096;
 
     /// <summary>
@@ -68,6 +68,16 @@ public static class KMeansPlusPlus
     /// </summary>
     public static float[] BestOf(float[] data, int rows, int dimension, int k, int seed)
     {
+        ArgumentNullException.ThrowIfNull(data);
+        DrDam.ML.Native.TorchSharpNative.EnsureLoaded();
+        using var all = TorchSharp.torch.tensor(data, [rows, dimension]);
+        return BestOf(data, all, k, seed);
+    }
+
+    /// <summary><see cref="BestOf(float[], int, int, int, int)"/> with the rows also given as a tensor (<paramref name="all"/>, n×d, on any device), which the final Lloyd iterations run on.</summary>
+    internal static float[] BestOf(float[] data, TorchSharp.torch.Tensor all, int k, int seed)
+    {
+        var (rows, dimension) = ((int)all.shape[0], (int)all.shape[1]);
         var (sample, sampleRows) = (data, rows);
         if (rows > RestartRows)
         {
@@ -78,9 +88,8 @@ public static class KMeansPlusPlus
                 data.AsSpan(picked[i] * dimension, dimension).CopyTo(sample.AsSpan(i * dimension));
             sampleRows = RestartRows;
         }
-        DrDam.ML.Native.TorchSharpNative.EnsureLoaded();
         float[] best;
-        using (var x = TorchSharp.torch.tensor(sample, [sampleRows, dimension]))
+        using (var x = sampleRows < rows ? TorchSharp.torch.tensor(sample, [sampleRows, dimension], device: all.device) : all.alias())
         {
             best = Enumerable.Range(0, Restarts).Select(run =>
             {
@@ -89,10 +98,7 @@ public static class KMeansPlusPlus
             }).MinBy(r => r.Inertia).Centres; // ties go to the lowest restart, so the result is deterministic
         }
         if (sampleRows < rows)
-        {
-            using var all = TorchSharp.torch.tensor(data, [rows, dimension]);
             TorchLloyd.Refine(all, best, FullDataIterations);
-        }
         return best;
     }
 }

@@ -46,7 +46,9 @@ public sealed class AssociativeMemoryClusteringTests : IDisposable
         Assert.True(epochs.Min(e => e.Loss) < 0.8 * epochs[0].Loss, $"loss {epochs[0].Loss} → {epochs.Min(e => e.Loss)}");
         // What training adds over its k-means start: the model holds prototypes that moved from where they began.
         var points = Columns.Vectors(data, "Features");
-        var start = ClamTraining.InitialPrototypes(points.SelectMany(p => p).ToArray(), points.Length, 4, new ClusteringOptions { ClusteringCount = 3, Seed = 4 }, new Random(4));
+        var flat = points.SelectMany(p => p).ToArray();
+        using var x = TorchSharp.torch.tensor(flat, [points.Length, 4]);
+        var start = ClamTraining.InitialPrototypes(flat, x, new ClusteringOptions { ClusteringCount = 3, Seed = 4 }, new Random(4));
         var trained = model.LastTransformer.Prototypes.Patterns.ToArray();
         Assert.True(start.Zip(trained, (a, b) => Math.Abs(a - b)).Max() > 1e-3, "the trained prototypes are the initial ones");
     }

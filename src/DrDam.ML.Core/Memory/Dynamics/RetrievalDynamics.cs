@@ -31,11 +31,17 @@ public sealed class RetrievalDynamics(RetrievalOptions options)
         var result = new RetrievalResult(count, d, queries.ToArray(), Options.RecordEnergyTrace);
         var free = FreeCoordinates(clamped);
         var batch = Math.Min(evaluator.MaxBatch, Math.Max(count, 1));
-        var work = new Workspace(batch, d);
+        var work = Interlocked.Exchange(ref spare, null) is { } kept && kept.Fits(batch, d) ? kept : new Workspace(batch, d);
         for (var first = 0; first < count; first += batch)
             RunChunk(evaluator, result, free, first, Math.Min(batch, count - first), work, progress);
+        spare = work;
         return result;
     }
+
+    // The last run's buffers, taken by the next run on any thread (a concurrent run makes its own): a caller stepping
+    // batch after batch through the same dynamics allocates only its results (two batch×D buffers per call otherwise,
+    // each fresh pages from the large-object heap).
+    private Workspace? spare;
 
     private void RunChunk(IEnergyEvaluator evaluator, RetrievalResult result, float[]? free, int first, int rows, Workspace work, IProgress<int>? progress)
     {
@@ -90,6 +96,8 @@ public sealed class RetrievalDynamics(RetrievalOptions options)
 
     private sealed class Workspace(int batch, int dimension)
     {
+        public bool Fits(int rows, int columns) => columns == dimension && rows <= batch;
+
         public int[] Active { get; } = new int[batch];
         public float[] States { get; } = new float[batch * dimension];
         public double[] Energies { get; } = new double[batch];
