@@ -25,9 +25,9 @@ internal sealed class BasisStudy : IApproximationStudy
         ? new([1, 10, 30, 50, 100], Enum.GetValues<FeatureBasisKind>(), StudyMemories.PowersOfTwo(6, 12), 500, 400)
         : new([1, 10, 30, 50, 100], Enum.GetValues<FeatureBasisKind>(), StudyMemories.PowersOfTwo(6, 15), 500, 400, Draws: 5);
 
-    public IReadOnlyList<ApproximationRow> Run(StudySettings settings, IProgress<double>? progress) => Run(For(settings), settings.Seed, progress);
+    public IReadOnlyList<ApproximationRow> Run(StudySettings settings, IProgress<double>? progress) => Run(For(settings), settings.Seed, progress, settings.Omega);
 
-    public static IReadOnlyList<ApproximationRow> Run(Grid grid, int seed, IProgress<double>? progress = null)
+    public static IReadOnlyList<ApproximationRow> Run(Grid grid, int seed, IProgress<double>? progress = null, ProjectionStorage omega = ProjectionStorage.Cached)
     {
         var rows = PooledDigits(seed);
         if (rows.Length < grid.Stored + grid.Held)
@@ -41,7 +41,7 @@ internal sealed class BasisStudy : IApproximationStudy
         var result = new List<ApproximationRow>();
         var (done, total) = (0, grid.Betas.Length * grid.Bases.Length * grid.FeatureCounts.Length);
         foreach (var beta in grid.Betas)
-            result.AddRange(ErrorSweep.Measure(stored, Dimension, beta, grid.Bases, grid.FeatureCounts, grid.Draws, seed, queries,
+            result.AddRange(ErrorSweep.Measure(stored, Dimension, beta, grid.Bases, grid.FeatureCounts, grid.Draws, seed, omega, queries,
                 () => progress?.Report((double)++done / total)));
         return result;
     }

@@ -33,9 +33,9 @@ internal sealed class BoundStudy : IApproximationStudy
         ? new([10, 100], [1, 10], StudyMemories.PowersOfTwo(10, 13), 16, 50, 10, 0.1)
         : new([10, 50, 200], [1, 4, 10], StudyMemories.PowersOfTwo(10, 15), 16, 50, 10, 0.1);
 
-    public IReadOnlyList<ApproximationRow> Run(StudySettings settings, IProgress<double>? progress) => Run(For(settings), settings.Seed, progress);
+    public IReadOnlyList<ApproximationRow> Run(StudySettings settings, IProgress<double>? progress) => Run(For(settings), settings.Seed, progress, settings.Omega);
 
-    public static IReadOnlyList<ApproximationRow> Run(Grid grid, int seed, IProgress<double>? progress = null)
+    public static IReadOnlyList<ApproximationRow> Run(Grid grid, int seed, IProgress<double>? progress = null, ProjectionStorage omega = ProjectionStorage.Cached)
     {
         var (d, l) = (grid.Dimension, grid.Steps);
         var rows = new List<ApproximationRow>();
@@ -54,7 +54,7 @@ internal sealed class BoundStudy : IApproximationStudy
                 var exactStates = stepSizes.Select(rule => exact.Retrieve(queries, count, Descent(rule.Item2, l)).States).ToArray();
                 foreach (var y in grid.FeatureCounts)
                 {
-                    var approximate = StudyMemories.Distributed(stored, d, beta, FeatureBasisKind.SinCos, y, seed);
+                    var approximate = StudyMemories.Distributed(stored, d, beta, FeatureBasisKind.SinCos, y, seed, omega);
                     var c1 = KernelErrorConstant(approximate, stored, queries);
                     for (var s = 0; s < stepSizes.Length; s++)
                     {

@@ -30,9 +30,9 @@ internal sealed class EnergyGradientStudy : IApproximationStudy
         ? new([16, 64, 256], [1, 10, 30, 50], [FeatureBasisKind.SinCos, FeatureBasisKind.PositiveExp], StudyMemories.PowersOfTwo(9, 12), 500, 200)
         : new([16, 64, 256], [1, 10, 30, 50], Enum.GetValues<FeatureBasisKind>(), StudyMemories.PowersOfTwo(9, 16), 500, 500, Draws: 3);
 
-    public IReadOnlyList<ApproximationRow> Run(StudySettings settings, IProgress<double>? progress) => Run(For(settings), settings.Seed, progress);
+    public IReadOnlyList<ApproximationRow> Run(StudySettings settings, IProgress<double>? progress) => Run(For(settings), settings.Seed, progress, settings.Omega);
 
-    public static IReadOnlyList<ApproximationRow> Run(Grid grid, int seed, IProgress<double>? progress = null)
+    public static IReadOnlyList<ApproximationRow> Run(Grid grid, int seed, IProgress<double>? progress = null, ProjectionStorage omega = ProjectionStorage.Cached)
     {
         var rows = new List<ApproximationRow>();
         var (done, total) = (0, grid.Dimensions.Length * grid.Betas.Length * grid.Bases.Length * grid.FeatureCounts.Length);
@@ -47,7 +47,7 @@ internal sealed class EnergyGradientStudy : IApproximationStudy
                 ("far", BinaryPatterns.Random(grid.Queries, d, random)),
             };
             foreach (var beta in grid.Betas)
-                rows.AddRange(ErrorSweep.Measure(stored, d, beta, grid.Bases, grid.FeatureCounts, grid.Draws, seed, queries,
+                rows.AddRange(ErrorSweep.Measure(stored, d, beta, grid.Bases, grid.FeatureCounts, grid.Draws, seed, omega, queries,
                     () => progress?.Report((double)++done / total)));
         }
         return rows;

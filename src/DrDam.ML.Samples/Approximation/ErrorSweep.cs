@@ -10,7 +10,7 @@ internal static class ErrorSweep
 {
     /// <summary>One row per (basis, Y, query kind); <paramref name="pointDone"/> is called after each (basis, Y).</summary>
     public static List<ApproximationRow> Measure(float[] stored, int dimension, double beta, IReadOnlyList<FeatureBasisKind> bases, IReadOnlyList<int> featureCounts,
-        int draws, int seed, IReadOnlyList<(string Kind, float[] States)> queries, Action? pointDone)
+        int draws, int seed, ProjectionStorage omega, IReadOnlyList<(string Kind, float[] States)> queries, Action? pointDone)
     {
         var exact = StudyMemories.Exact(stored, dimension, beta);
         var states = queries.Select(q => q.States).ToArray();
@@ -18,7 +18,7 @@ internal static class ErrorSweep
         foreach (var basis in bases)
             foreach (var y in featureCounts)
             {
-                var errors = ApproximationError.Average(exact, draw => StudyMemories.Distributed(stored, dimension, beta, basis, y, seed + draw), draws, states);
+                var errors = ApproximationError.Average(exact, draw => StudyMemories.Distributed(stored, dimension, beta, basis, y, seed + draw, omega), draws, states);
                 for (var q = 0; q < queries.Count; q++)
                 {
                     rows.Add(new ApproximationRow

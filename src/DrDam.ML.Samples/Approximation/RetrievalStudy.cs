@@ -26,9 +26,9 @@ internal sealed class RetrievalStudy : IApproximationStudy
         ? new([30], [10, 30, 50], StudyMemories.PowersOfTwo(10, 13), 500, 50, 0.03, 300, 1e-7)
         : new([30, 100, 500], [10, 30, 40, 50], StudyMemories.PowersOfTwo(11, 17), 500, 100, 0.03, 1000, 1e-7);
 
-    public IReadOnlyList<ApproximationRow> Run(StudySettings settings, IProgress<double>? progress) => Run(For(settings), settings.Seed, progress);
+    public IReadOnlyList<ApproximationRow> Run(StudySettings settings, IProgress<double>? progress) => Run(For(settings), settings.Seed, progress, settings.Omega);
 
-    public static IReadOnlyList<ApproximationRow> Run(Grid grid, int seed, IProgress<double>? progress = null)
+    public static IReadOnlyList<ApproximationRow> Run(Grid grid, int seed, IProgress<double>? progress = null, ProjectionStorage omega = ProjectionStorage.Cached)
     {
         var rows = new List<ApproximationRow>();
         var options = new RetrievalOptions { StepSize = grid.StepSize, MaxSteps = grid.MaxSteps, Tolerance = grid.Tolerance };
@@ -43,7 +43,7 @@ internal sealed class RetrievalStudy : IApproximationStudy
                 var exact = StudyMemories.Exact(stored, d, beta).Retrieve(queries, grid.Queries, options);
                 foreach (var y in grid.FeatureCounts)
                 {
-                    var approximate = StudyMemories.Distributed(stored, d, beta, FeatureBasisKind.SinCos, y, seed).Retrieve(queries, grid.Queries, options);
+                    var approximate = StudyMemories.Distributed(stored, d, beta, FeatureBasisKind.SinCos, y, seed, omega).Retrieve(queries, grid.Queries, options);
                     rows.Add(new ApproximationRow
                     {
                         Basis = StudyFormat.Name(FeatureBasisKind.SinCos), Beta = beta, Dimension = d, Stored = grid.Stored, Features = y, Query = "near",

@@ -14,10 +14,10 @@ internal static class StudyMemories
         return memory;
     }
 
-    /// <summary>DrDAM: T = Σ φ(√β·ξ) with Y random projections drawn from <paramref name="seed"/>.</summary>
-    public static DistributedMemory Distributed(float[] stored, int dimension, double beta, FeatureBasisKind basis, int featureCount, int seed)
+    /// <summary>DrDAM: T = Σ φ(√β·ξ) with Y random projections drawn from <paramref name="seed"/>, Ω held as <paramref name="omega"/> says.</summary>
+    public static DistributedMemory Distributed(float[] stored, int dimension, double beta, FeatureBasisKind basis, int featureCount, int seed, ProjectionStorage omega = ProjectionStorage.Cached)
     {
-        var memory = new DistributedMemory(dimension, new DistributedMemoryOptions { Beta = beta, Basis = basis, FeatureCount = featureCount, Seed = (ulong)seed });
+        var memory = new DistributedMemory(dimension, new DistributedMemoryOptions { Beta = beta, Basis = basis, FeatureCount = featureCount, Seed = (ulong)seed, ProjectionStorage = omega });
         memory.AddRange(stored, stored.Length / dimension);
         return memory;
     }

@@ -7,8 +7,9 @@ using DrDam.ML.Memory.Features;
 namespace DrDam.ML.Samples.Benchmarking;
 
 /// <summary>
-/// The numbers users quote, measured in one run on this machine: the GEMM roofline, the MrDAM and
-/// DrDAM steps per backend as GFLOP/s and as ratios of that roofline, our speedup over MrDAM written
+/// The numbers users quote, measured in one run on this machine: the hardware's ceilings (FMA peak, memory
+/// bandwidth) and libtorch's GEMM, the MrDAM and DrDAM steps per backend as GFLOP/s and as fractions of the ceiling
+/// that bounds each, our speedup over MrDAM written
 /// naively in TorchSharp, and the bytes a DrDAM fit allocates per stored pattern.
 /// </summary>
 internal static class BenchJob
@@ -28,6 +29,14 @@ internal static class BenchJob
             ["torch_threads"] = TorchSharp.torch.get_num_threads(),
         };
 
+        stage?.Invoke("FMA peak (every core)");
+        var peak = HardwareBounds.FmaPeakGflops(settings.Budget);
+        report["fma_peak_gflops"] = Round(peak);
+        stage?.Invoke("memory bandwidth (triad, read sweep)");
+        report["memory_bandwidth_gbs"] = Round(HardwareBounds.TriadGbs(settings.Budget));
+        var read = HardwareBounds.ReadGbs(settings.Budget);
+        report["memory_read_gbs"] = Round(read);
+
         var random = new Random(1);
         var (mrB, mrK, mrD) = (BenchSettings.MrBatch, BenchSettings.MrStored, BenchSettings.MrDimension);
         var patterns = Uniform(random, mrK * mrD, 1 / Math.Sqrt(mrD));
@@ -46,6 +55,7 @@ internal static class BenchJob
         report["gemm_gflops"] = Round(gemm);
         report["mrdam_step_gflops"] = mrdam;
         report["mrdam_ratio"] = Round(mrdam.Values.Max() / gemm);
+        report["mrdam_peak_fraction"] = Round(mrdam[ManagedBackend.Instance.Name] / peak);
         stage?.Invoke("MrDAM step, naive TorchSharp");
         var naive = TorchReference.NaiveMrDamGflops(torchBackend.Device, patterns, queries, mrD, 60, settings.Budget);
         report["naive_torch_mrdam_gflops"] = Round(naive);
@@ -70,15 +80,23 @@ internal static class BenchJob
         report["drdam_step_gflops"] = drdam;
         report["drdam_ratio"] = Round(drdam.Where(p => p.Key.EndsWith("_cached", StringComparison.Ordinal)).Max(p => p.Value) / gemm);
         report["drdam_on_demand_ratio"] = Round(drdam["managed_on_demand"] / gemm);
+        report["drdam_peak_fraction"] = Round(drdam["managed_cached"] / peak);
 
         // Few rows take the skinny product (B streamed once): one row is the PredictionEngine shape, four the fig1 preset's.
         stage?.Invoke("MrDAM step, one row");
         report["mrdam_single_row_gflops"] = Round(4.0 * mrK * mrD / StepSeconds(ManagedBackend.Instance, matrix, queries[..mrD], 1, settings.Budget) / 1e9);
-        var skinny = new DistributedMemory(drD, new DistributedMemoryOptions { Beta = 60, FeatureCount = y });
-        skinny.AddRange(patterns.AsMemory(0, 16 * drD), 16);
-        stage?.Invoke($"DrDAM step, {BenchSettings.SkinnyBatch} rows, cached");
-        report["drdam_skinny_step_gflops"] = Round(4.0 * BenchSettings.SkinnyBatch * y * drD
-            / StepSeconds(ManagedBackend.Instance, skinny, queries[..(BenchSettings.SkinnyBatch * drD)], BenchSettings.SkinnyBatch, settings.Budget) / 1e9);
+        // A skinny step does 4·B flops per value of Ω it reads: held Ω bounds it by memory bandwidth (Y·D values of 4 or 2
+        // bytes per step), regenerated Ω by the Gaussian draws.
+        foreach (var (storage, name, bytes) in new[] { (ProjectionStorage.Cached, "", 4), (ProjectionStorage.CachedHalf, "_half", 2), (ProjectionStorage.OnDemand, "_on_demand", 0) })
+        {
+            var skinny = new DistributedMemory(drD, new DistributedMemoryOptions { Beta = 60, FeatureCount = y, ProjectionStorage = storage });
+            skinny.AddRange(patterns.AsMemory(0, 16 * drD), 16);
+            stage?.Invoke($"DrDAM step, {BenchSettings.SkinnyBatch} rows, {storage}");
+            var seconds = StepSeconds(ManagedBackend.Instance, skinny, queries[..(BenchSettings.SkinnyBatch * drD)], BenchSettings.SkinnyBatch, settings.Budget);
+            report[$"drdam_skinny{name}_step_gflops"] = Round(4.0 * BenchSettings.SkinnyBatch * y * drD / seconds / 1e9);
+            if (bytes > 0)
+                report[$"drdam_skinny{name}_bandwidth_fraction"] = Round((double)y * drD * bytes / seconds / 1e9 / read);
+        }
 
         foreach (var storage in new[] { ProjectionStorage.OnDemand, ProjectionStorage.Cached })
         {

@@ -11,6 +11,15 @@ namespace DrDam.ML.Compute.Managed;
 /// ∇Ê = −(G + c·z)/(√β·⟨φ,T⟩), or x − φᵀR/⟨φ,T⟩ with eq. 32's R. On demand, each block of Ω is
 /// regenerated from the seed into one reused buffer, so no Y×D array exists.
 /// </summary>
+/// <remarks>
+/// A skinny batch (at most <see cref="Sgemm.SkinnyRows"/> rows) does 4·B flops per value of Ω, so its step is bound by
+/// reading Ω. It takes each block in slices of <see cref="Sgemm.SliceDepth"/> rows (12 MB at D = 12,288: within the
+/// last-level cache) and runs the forward product, the basis and the backward product of a slice before the next,
+/// so Ω comes from memory once per step instead of twice (docs/ROOFLINE.md); on demand, a slice is regenerated
+/// straight into the cache. Larger batches, and eq. 32's R, take a whole block per product. The basis runs per slice in both, and a
+/// product over one slice is the first slice of a product over the block, so a row's arithmetic is the same in
+/// either.
+/// </remarks>
 internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
 {
     private readonly DistributedMemory memory;
@@ -21,7 +30,7 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
     private readonly double[] inner, selfCoefficients;
     private readonly int blockSize;
     private readonly ChunkedLoop backward, regenerate;
-    private int currentBlock, regenerateStart;
+    private int currentBlock, currentOffset, currentCount, regenerateStart;
 
     public DistributedMemoryEvaluator(DistributedMemory memory, int maxBatch) : base(memory, maxBatch)
     {
@@ -58,21 +67,24 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
         Array.Clear(inner);
         Array.Clear(selfCoefficients);
         var linear = memory.Options.LinearAttention;
+        // With eq. 32's R, G sums both parts of a block in turn: slices would add them in another order.
+        var skinny = rows <= Sgemm.SkinnyRows && !linear;
         for (var b = 0; b < features.BlockCount; b++)
         {
             var (start, n) = features.BlockRange(b);
-            if (!features.IsCached)
+            // A skinny batch writes Ω slice by slice, except orthogonal rows made on demand (a slice would redo its group's prefix).
+            var sliceByRegeneration = skinny && !features.IsCached && !(features.IsGenerated && features.Projection.Orthogonal);
+            if (!features.IsCached && !sliceByRegeneration)
                 Regenerate(start, n);
-            currentBlock = b;
-            fixed (float* pz = z, ps = projections, pu = u, pg = accumulated, po = features.IsCached ? features.Block(b, default) : omega)
+            var slice = skinny ? Sgemm.SliceDepth : n;
+            for (var offset = 0; offset < n; offset += slice)
             {
-                Sgemm.Multiply(pz, d, po, d, transposeB: true, ps, n, rows, n, d, accumulate: false);
-                backward.Run(rows);
-                if (!linear)
-                    Sgemm.Multiply(pu, n, po, d, transposeB: false, pg, d, rows, d, n, accumulate: b > 0);
+                var count = Math.Min(slice, n - offset);
+                if (sliceByRegeneration)
+                    Regenerate(start + offset, count);
+                var rowsOfOmega = features.IsCached ? features.Block(b, default)[(offset * d)..] : omega.AsSpan(sliceByRegeneration ? 0 : offset * d);
+                Step(b, offset, count, rowsOfOmega, rows, accumulate: b > 0 || offset > 0);
             }
-            if (linear)
-                AccumulateLinearAttention(start, n, rows, b > 0);
         }
         for (var r = 0; r < rows; r++)
         {
@@ -81,21 +93,45 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
         }
     }
 
+    // Rows [offset, offset + count) of block b, whose values start at omegaRows: S = ZΩᵀ, the basis, then G (+)= UΩ.
+    private void Step(int block, int offset, int count, ReadOnlySpan<float> omegaRows, int rows, bool accumulate)
+    {
+        var d = Dimension;
+        var start = features.BlockRange(block).Start + offset;
+        (currentBlock, currentOffset, currentCount) = (block, offset, count);
+        var linear = memory.Options.LinearAttention;
+        fixed (float* pz = z, ps = projections, pu = u, pg = accumulated, po = omegaRows)
+        {
+            Sgemm.Multiply(pz, d, po, d, transposeB: true, ps, count, rows, count, d, accumulate: false);
+            backward.Run(rows);
+            if (!linear)
+                Sgemm.Multiply(pu, count, po, d, transposeB: false, pg, d, rows, d, count, accumulate);
+        }
+        if (linear)
+            AccumulateLinearAttention(start, count, rows, accumulate);
+    }
+
+    // φ, u and the shares of ⟨φ,T⟩ and c for the current rows of Ω, one slice of Sgemm.SliceDepth at a time.
     private void Backward(int from, int to)
     {
-        var (start, n) = features.BlockRange(currentBlock);
+        var (start, n) = (features.BlockRange(currentBlock).Start + currentOffset, currentCount);
         var offsets = features.Offsets(currentBlock);
-        var t0 = memoryFirst.AsSpan(start, n);
-        var t1 = memorySecond.Length == 0 ? default : memorySecond.AsSpan(start, n);
+        if (!offsets.IsEmpty)
+            offsets = offsets.Slice(currentOffset, n);
         for (var r = from; r < to; r++)
         {
             var s = projections.AsSpan(r * n, n);
             if (!offsets.IsEmpty)
                 TensorPrimitives.Add(s, offsets, s);
-            var (h, c) = features.Basis.Backward(s, zSquaredNorms[r], features.FeatureCount, t0, t1,
-                first.AsSpan(r * n, n), features.Basis.Parts == 2 ? second.AsSpan(r * n, n) : default, u.AsSpan(r * n, n));
-            inner[r] += h;
-            selfCoefficients[r] += c;
+            for (var at = 0; at < n; at += Sgemm.SliceDepth)
+            {
+                var length = Math.Min(Sgemm.SliceDepth, n - at);
+                var (h, c) = features.Basis.Backward(s.Slice(at, length), zSquaredNorms[r], features.FeatureCount,
+                    memoryFirst.AsSpan(start + at, length), memorySecond.Length == 0 ? default : memorySecond.AsSpan(start + at, length),
+                    first.AsSpan(r * n + at, length), features.Basis.Parts == 2 ? second.AsSpan(r * n + at, length) : default, u.AsSpan(r * n + at, length));
+                inner[r] += h;
+                selfCoefficients[r] += c;
+            }
         }
     }
 
@@ -112,13 +148,12 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
         }
     }
 
+    // Rows [start, start + n) of Ω into the buffer: from the seed (in parallel, except orthogonal groups) or the half-precision copy.
     private void Regenerate(int start, int n)
     {
-        var d = Dimension;
-        var projection = features.Projection;
-        if (projection.Orthogonal)
+        if (features.IsGenerated && features.Projection.Orthogonal)
         {
-            projection.FillRows(start, n, omega.AsSpan(0, n * d));
+            features.FillRows(start, n, omega.AsSpan(0, n * Dimension));
             return;
         }
         regenerateStart = start;
@@ -126,5 +161,5 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
     }
 
     private void RegenerateRows(int from, int to)
-        => features.Projection.FillRows(regenerateStart + from, to - from, omega.AsSpan(from * Dimension, (to - from) * Dimension));
+        => features.FillRows(regenerateStart + from, to - from, omega.AsSpan(from * Dimension, (to - from) * Dimension));
 }

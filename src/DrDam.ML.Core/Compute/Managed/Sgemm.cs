@@ -19,12 +19,18 @@ internal static unsafe class Sgemm
 {
     private const int MR = 8, NR = 32, KC = 256, NC = 256;
 
+    /// <summary>The slices k is summed in (each a chain of fused multiply-adds from zero, the slices added to C in order): a product over k = SliceDepth rows at a time, accumulated, gives the same bits as one product over all of k.</summary>
+    public const int SliceDepth = KC;
+
     // The packed copy of A (per calling thread) holds at most this many floats (4 MB).
     private const int PackedALimit = 1 << 20;
 
     // With this few rows of A, packing B costs as much as the product and the 8-row register tile is
     // mostly padding: stream B once instead (the shape of a descent step on a handful of queries).
-    private const int SkinnyRows = 8, SkinnyColumnsNT = 64, SkinnyColumnsNN = 1024;
+    private const int SkinnyColumnsNT = 64, SkinnyColumnsNN = 1024;
+
+    /// <summary>Products with at most this many rows of A stream B once instead of packing it.</summary>
+    public const int SkinnyRows = 8;
 
     [ThreadStatic] private static float[]? packedB;
 

@@ -12,6 +12,7 @@ namespace DrDam.ML.Memory.Features;
 public sealed class FeatureSpace
 {
     private readonly float[][]? cachedBlocks;
+    private readonly Half[][]? halfBlocks;
     private readonly float[] offsets;
     private readonly Accumulation accumulation;
 
@@ -40,6 +41,20 @@ public sealed class FeatureSpace
             });
             cachedBlocks = blocks;
         }
+        else if (options.ProjectionStorage == ProjectionStorage.CachedHalf)
+        {
+            var blocks = new Half[BlockCount][];
+            Parallel.For(0, BlockCount, b =>
+            {
+                var (start, rows) = BlockRange(b);
+                var single = ArrayPool<float>.Shared.Rent(rows * dimension);
+                Projection.FillRows(start, rows, single.AsSpan(0, rows * dimension));
+                blocks[b] = new Half[rows * dimension];
+                TensorPrimitives.ConvertToHalf(single.AsSpan(0, rows * dimension), blocks[b]);
+                ArrayPool<float>.Shared.Return(single);
+            });
+            halfBlocks = blocks;
+        }
     }
 
     /// <summary>
@@ -56,6 +71,8 @@ public sealed class FeatureSpace
         MemoryLimits.Values((long)Math.Min(options.ProjectionBlockSize, options.FeatureCount) * dimension, sizeof(float), "One block of Ω (ProjectionBlockSize×dimension)", nameof(options.ProjectionBlockSize));
         if (options.ProjectionStorage == ProjectionStorage.Cached)
             MemoryLimits.Bytes((long)options.FeatureCount * dimension * sizeof(float), "A cached Ω (FeatureCount×dimension floats; ProjectionStorage.OnDemand holds one block)", nameof(options.FeatureCount));
+        if (options.ProjectionStorage == ProjectionStorage.CachedHalf)
+            MemoryLimits.Bytes((long)options.FeatureCount * dimension * 2, "A cached half-precision Ω (FeatureCount×dimension halves; ProjectionStorage.OnDemand holds one block)", nameof(options.FeatureCount));
     }
 
     /// <summary>The options that define the map.</summary>
@@ -85,8 +102,11 @@ public sealed class FeatureSpace
     /// <summary>Number of blocks covering the Y rows.</summary>
     public int BlockCount { get; }
 
-    /// <summary>Whether Ω is held in memory.</summary>
+    /// <summary>Whether Ω is held in memory as floats, so that <see cref="Block"/> needs no buffer.</summary>
     public bool IsCached => cachedBlocks is not null;
+
+    /// <summary>Whether Ω is regenerated from the seed whenever it is needed (<see cref="ProjectionStorage.OnDemand"/>).</summary>
+    public bool IsGenerated => cachedBlocks is null && halfBlocks is null;
 
     /// <summary>First row and row count of block <paramref name="block"/>.</summary>
     public (int Start, int Rows) BlockRange(int block)
@@ -95,15 +115,45 @@ public sealed class FeatureSpace
         return (start, Math.Min(BlockSize, FeatureCount - start));
     }
 
-    /// <summary>Rows of block <paramref name="block"/> of Ω: the cached block, or regenerated into <paramref name="buffer"/> (BlockSize×D floats at least).</summary>
+    /// <summary>
+    /// Rows of block <paramref name="block"/> of Ω: the cached block, or written into <paramref name="buffer"/>
+    /// (BlockSize×D floats at least) from the half-precision copy or the seed.
+    /// </summary>
     public ReadOnlySpan<float> Block(int block, Span<float> buffer)
     {
         if (cachedBlocks is not null)
             return cachedBlocks[block];
         var (start, rows) = BlockRange(block);
         var target = buffer[..(rows * Dimension)];
-        Projection.FillRows(start, rows, target);
+        FillRows(start, rows, target);
         return target;
+    }
+
+    /// <summary>Writes rows [<paramref name="start"/>, start + count) of Ω as the map uses them (rounded where Ω is held in half precision) into <paramref name="destination"/> (count×D).</summary>
+    public void FillRows(int start, int count, Span<float> destination)
+    {
+        if (start < 0 || count < 0 || start > FeatureCount - count)
+            throw new ArgumentOutOfRangeException(nameof(start), $"rows [{start}, {start + count}) must lie in [0, FeatureCount = {FeatureCount}).");
+        Guard.Length(destination.Length, (long)count * Dimension, nameof(destination), "count×Dimension");
+        if (IsGenerated)
+        {
+            Projection.FillRows(start, count, destination);
+            return;
+        }
+        var d = Dimension;
+        for (var row = start; row < start + count;)
+        {
+            var block = row / BlockSize;
+            var (blockStart, blockRows) = BlockRange(block);
+            var rows = Math.Min(blockStart + blockRows, start + count) - row;
+            var from = (row - blockStart) * d;
+            var target = destination.Slice((row - start) * d, rows * d);
+            if (cachedBlocks is not null)
+                cachedBlocks[block].AsSpan(from, rows * d).CopyTo(target);
+            else
+                TensorPrimitives.ConvertToSingle(halfBlocks![block].AsSpan(from, rows * d), target);
+            row += rows;
+        }
     }
 
     /// <summary>Phases b_α of a block (empty when the basis uses none).</summary>

@@ -15,4 +15,12 @@ public enum ProjectionStorage
     /// stream of patterns needs O(Y + D). Each step pays Y·D Gaussian draws on top of the products.
     /// </summary>
     OnDemand = 1,
+
+    /// <summary>
+    /// Ω is generated once and kept rounded to half precision (IEEE fp16): 2·Y·D bytes, half of <see cref="Cached"/>, and
+    /// half the bytes a step reads, which is what bounds a step on a few queries. The fit and every step use the same
+    /// rounded Ω, so the features stay one consistent random map; the rounding (a relative error of at most 2⁻¹¹ per
+    /// entry) is measured against fp32 Ω in docs/ROOFLINE.md.
+    /// </summary>
+    CachedHalf = 2,
 }

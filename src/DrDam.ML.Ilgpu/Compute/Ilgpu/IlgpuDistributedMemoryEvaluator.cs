@@ -31,13 +31,13 @@ internal sealed class IlgpuDistributedMemoryEvaluator : EvaluatorBase
         var accelerator = backend.Accelerator;
         var (y, d, block) = (features.FeatureCount, Dimension, features.BlockSize);
         linearAttention = memory.Options.LinearAttention;
-        generateOnDevice = !features.IsCached && !features.Projection.Orthogonal;
-        hostBlock = features.IsCached || generateOnDevice ? [] : new float[block * d];
+        generateOnDevice = features.IsGenerated && !features.Projection.Orthogonal;
+        hostBlock = !features.IsGenerated || generateOnDevice ? [] : new float[block * d];
         constants = features.Basis.Constants(y);
-        if (features.IsCached)
+        if (!features.IsGenerated) // a held Ω (fp32 or half) lives on the device as fp32
         {
             var rows = new float[y * d];
-            features.Projection.FillRows(0, y, rows);
+            features.FillRows(0, y, rows);
             omega = accelerator.Allocate1D(rows);
         }
         else
@@ -105,7 +105,7 @@ internal sealed class IlgpuDistributedMemoryEvaluator : EvaluatorBase
     private ArrayView<float> BlockOfOmega(int block, int start, int n)
     {
         var d = Dimension;
-        if (features.IsCached)
+        if (!features.IsGenerated)
             return omega.View.SubView((long)start * d, (long)n * d);
         var view = omega.View.SubView(0, (long)n * d);
         if (generateOnDevice)

@@ -25,7 +25,7 @@ internal sealed class TorchDistributedMemoryEvaluator : TorchEvaluator
         linearAttention = memory.Options.LinearAttention;
         var constants = features.Basis.Constants(y);
         var rows = new float[y * d];
-        features.Projection.FillRows(0, y, rows);
+        features.FillRows(0, y, rows);
         var phases = features.Basis.UsesOffsets ? new float[y] : null;
         if (phases is not null)
             features.Projection.FillOffsets(0, y, phases);
