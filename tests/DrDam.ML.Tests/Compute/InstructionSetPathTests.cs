@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace DrDam.ML.Tests.Compute;
+
+/// <summary>
+/// The managed kernels on every instruction set a host may offer: tests/DrDam.ML.KernelHost runs the MrDAM step and the
+/// packed and skinny DrDAM steps (cached and half-precision Ω) in a fresh process with AVX-512, then AVX2, switched off
+/// (the runtime's DOTNET_EnableAVX512 and DOTNET_EnableAVX2). Each path must keep every row's bits alone and batched,
+/// and agree with the host's widest path to float rounding (vector widths change the summation order).
+/// </summary>
+public class InstructionSetPathTests
+{
+    private static (int VectorBits, Dictionary<string, (bool Alone, double[] Values)> Workloads) Run(params (string Name, string Value)[] environment)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "DrDam.ML.KernelHost.dll"));
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        var error = process.StandardError.ReadToEnd();
+        Assert.True(process.WaitForExit(120_000), "the kernel host hung");
+        Assert.True(process.ExitCode == 0, $"kernel host failed ({process.ExitCode}): {error}");
+        var lines = output.Trim().Split('\n');
+        var workloads = lines[1..].Select(line => line.Split(' ')).ToDictionary(
+            parts => parts[0],
+            parts => (bool.Parse(parts[1]), parts[2..].Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()));
+        return (int.Parse(lines[0], CultureInfo.InvariantCulture), workloads);
+    }
+
+    [Fact]
+    public void EveryPathKeepsBatchIndependenceAndAgreesWithTheWidest()
+    {
+        var widest = Run();
+        var narrower = new List<(int, Dictionary<string, (bool, double[])>)>();
+        if (widest.VectorBits == 512)
+            narrower.Add(Run(("DOTNET_EnableAVX512", "0")));
+        if (widest.VectorBits >= 256)
+            narrower.Add(Run(("DOTNET_EnableAVX512", "0"), ("DOTNET_EnableAVX2", "0")));
+        foreach (var (bits, workloads) in narrower.Prepend(widest))
+        {
+            Assert.True(bits <= widest.VectorBits);
+            Assert.Equal(5, workloads.Count);
+            foreach (var (name, (alone, values)) in workloads)
+            {
+                Assert.True(alone, $"{name} at {bits} bits: a row alone differs from itself in the batch");
+                var reference = widest.Workloads[name].Values;
+                Assert.Equal(reference.Length, values.Length);
+                var scale = 1 + reference.Max(Math.Abs);
+                for (var i = 0; i < values.Length; i++)
+                    Assert.True(Math.Abs(values[i] - reference[i]) <= 1e-4 * scale, $"{name} at {bits} bits, value {i}: {values[i]} against {reference[i]}");
+            }
+        }
+        Assert.Equal(widest.VectorBits >= 512 ? 2 : widest.VectorBits >= 256 ? 1 : 0, narrower.Count);
+    }
+}
