@@ -42,11 +42,12 @@ internal static class ImageCommand
         var seed = new Option<int?>("--seed") { Description = "Seed of Ω, occlusion and noise [default: 7]" };
         var output = new Option<string?>("--out") { Description = $"Output folder [default: out/{name}]" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object as the last line (no progress display)" };
+        var roofline = new Option<bool>("--roofline") { Description = "Also measure the memory read bandwidth and report DrDAM's retrieval time against its floor (reads of Ω × bytes ÷ bandwidth)" };
         var command = new Command(name, denoise
             ? "Store images, add noise to copies, and restore them with MrDAM and DrDAM"
             : "Store images, hide part of each copy, and restore the hidden pixels with MrDAM and DrDAM (visible pixels clamped)")
         {
-            images, dataset, preset, count, size, grey, corruption, representation, beta, features, basis, omega, step, steps, tolerance, seed, output, json,
+            images, dataset, preset, count, size, grey, corruption, representation, beta, features, basis, omega, step, steps, tolerance, seed, output, json, roofline,
         };
         command.SetAction(result =>
         {
@@ -70,6 +71,7 @@ internal static class ImageCommand
                 Seed = result.GetValue(seed) ?? baseline.Seed,
                 Out = result.GetValue(output) ?? baseline.Out,
                 Json = result.GetValue(json),
+                Roofline = result.GetValue(roofline),
             };
             return Run(settings);
         });

@@ -62,12 +62,15 @@ internal sealed class ImageJob(ImageJobSettings settings)
             throw new ArgumentException($"--occlude {corruption.Text} hides no pixel of a {width}×{height} image.");
 
         var results = new Dictionary<string, (float[][] States, double[][] Trace, int[] Steps)>();
+        var retrievalSeconds = new Dictionary<string, double>();
         foreach (var (name, memory) in memories)
         {
             // Stores the clean pixels and restores the corrupted ones (visible pixels clamped) in one estimator.
             var store = ml.Transforms.AssociativeMemory.Store(name, "Pixels", "Corrupted", corruption.Occlusion is null ? null : "Visible",
-                new MemoryStoreOptions { Memory = memory, Retrieval = retrieval, BatchSize = Math.Min(n, 64) }).Fit(prepared);
+                new MemoryStoreOptions { Memory = memory, Retrieval = retrieval, BatchSize = batch }).Fit(prepared);
+            var watch = Stopwatch.StartNew();
             results[name] = Read(store.WithProgress(progressFor(name)).Transform(prepared), name);
+            retrievalSeconds[name] = Math.Round(watch.Elapsed.TotalSeconds, 2);
         }
 
         var original = Vectors(prepared, "Pixels");
@@ -86,7 +89,7 @@ internal sealed class ImageJob(ImageJobSettings settings)
             plot.Add(name, Enumerable.Range(0, s.Steps + 1).Select(t => (double)t).ToArray(), Enumerable.Range(0, s.Steps + 1).Select(t => r.Trace.Average(tr => tr[t])).ToArray());
         plot.Save(plotPath);
 
-        return new Dictionary<string, object?>
+        var report = new Dictionary<string, object?>
         {
             ["command"] = s.Command,
             ["images"] = n,
@@ -101,11 +104,33 @@ internal sealed class ImageJob(ImageJobSettings settings)
             ["mse_drdam"] = Mse("DrDAM"),
             ["mse_drdam_vs_mrdam"] = results.ContainsKey("MrDAM") ? Mse("DrDAM", results["MrDAM"].States) : null,
             ["mean_steps"] = results.Values.First().Steps.Average(),
+            ["retrieval_seconds"] = retrievalSeconds,
+            ["drdam_omega_reads"] = results.TryGetValue("DrDAM", out var dr) ? OmegaReads(dr.Steps, batch) : null,
             ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 2),
             ["peak_memory_mb"] = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 1),
             ["outputs"] = new[] { gridPath, plotPath },
         };
+        if (s.Roofline && results.ContainsKey("DrDAM"))
+            AddRoofline(report, OmegaReads(results["DrDAM"].Steps, batch), (long)s.Features * d, retrievalSeconds["DrDAM"]);
+        return report;
     }
+
+    // DrDAM's floor when Ω is held: every read streams Y·D values of 4 (fp32) or 2 (fp16) bytes from memory.
+    private void AddRoofline(Dictionary<string, object?> report, int reads, long omegaValues, double seconds)
+    {
+        var read = Benchmarking.HardwareBounds.ReadGbs(TimeSpan.FromSeconds(2));
+        report["memory_read_gbs"] = Math.Round(read, 2);
+        var bytes = settings.Omega switch { ProjectionStorage.Cached => 4, ProjectionStorage.CachedHalf => 2, _ => 0 };
+        if (bytes == 0)
+            return; // regenerated Ω is bound by the Gaussian draws, not by memory
+        var floor = reads * omegaValues * bytes / (read * 1e9);
+        report["drdam_bandwidth_floor_seconds"] = Math.Round(floor, 2);
+        report["drdam_floor_ratio"] = Math.Round(seconds / floor, 3);
+    }
+
+    // Steps that read Ω: each batch evaluates once per step until its slowest row stops, plus the last evaluation.
+    private static int OmegaReads(int[] steps, int batch)
+        => steps.Chunk(batch).Sum(rows => rows.Max() + 1);
 
     // The option a library setting came from, so that an error names what the user typed.
     private static readonly Dictionary<string, string> Options = new()

@@ -31,6 +31,9 @@ internal sealed record ImageJobSettings
     public string? Out { get; init; }
     public bool Json { get; init; }
 
+    /// <summary>Also measure this machine's memory read bandwidth and report DrDAM's retrieval against the floor it sets (docs/ROOFLINE.md).</summary>
+    public bool Roofline { get; init; }
+
     public bool UsesMatrix => Representation is "mr" or "both";
 
     public bool UsesDistributed => Representation is "dr" or "both";

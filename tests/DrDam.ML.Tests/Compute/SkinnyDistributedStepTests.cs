@@ -6,45 +6,46 @@ namespace DrDam.ML.Tests.Compute;
 
 /// <summary>
 /// The managed DrDAM step takes Ω slice by slice for at most 8 rows (one pass over Ω per step) and block by block for
-/// more. Both must give every row the same bits, whatever the storage, basis, orthogonality or eq. 32's R; blocks of
-/// 600 rows make ragged slices (256, 256, 88) and a ragged last block.
+/// more. Both must give every row the same bits, whatever the storage, basis, orthogonality or eq. 32's R. Blocks of
+/// 600 rows make a ragged last block; at D = 8,200 a pass holds one 256-row slice, so blocks split into 256, 256 and 88.
 /// </summary>
 public class SkinnyDistributedStepTests
 {
-    private const int D = 40, Rows = 12;
+    private const int Rows = 12;
 
-    public static TheoryData<FeatureBasisKind, ProjectionStorage, bool, bool> Settings => new()
+    public static TheoryData<int, FeatureBasisKind, ProjectionStorage, bool, bool> Settings => new()
     {
-        { FeatureBasisKind.SinCos, ProjectionStorage.Cached, false, false },
-        { FeatureBasisKind.SinCos, ProjectionStorage.OnDemand, false, false },
-        { FeatureBasisKind.Cos, ProjectionStorage.OnDemand, false, false },
-        { FeatureBasisKind.PositiveExp, ProjectionStorage.Cached, false, false },
-        { FeatureBasisKind.SinCos, ProjectionStorage.OnDemand, true, false },
-        { FeatureBasisKind.SinCos, ProjectionStorage.Cached, false, true },
+        { 40, FeatureBasisKind.SinCos, ProjectionStorage.Cached, false, false },
+        { 40, FeatureBasisKind.SinCos, ProjectionStorage.OnDemand, true, false },
+        { 40, FeatureBasisKind.SinCos, ProjectionStorage.Cached, false, true },
+        { 8200, FeatureBasisKind.SinCos, ProjectionStorage.Cached, false, false },
+        { 8200, FeatureBasisKind.SinCos, ProjectionStorage.OnDemand, false, false },
+        { 8200, FeatureBasisKind.Cos, ProjectionStorage.CachedHalf, false, false },
+        { 8200, FeatureBasisKind.PositiveExp, ProjectionStorage.Cached, false, false },
     };
 
     [Theory]
     [MemberData(nameof(Settings))]
-    public void FewRowsGiveTheBitsOfABatch(FeatureBasisKind basis, ProjectionStorage storage, bool orthogonal, bool linearAttention)
+    public void FewRowsGiveTheBitsOfABatch(int d, FeatureBasisKind basis, ProjectionStorage storage, bool orthogonal, bool linearAttention)
     {
-        var memory = new DistributedMemory(D, new DistributedMemoryOptions
+        var memory = new DistributedMemory(d, new DistributedMemoryOptions
         {
             Beta = 5, FeatureCount = 1500, ProjectionBlockSize = 600, Basis = basis, ProjectionStorage = storage, Orthogonal = orthogonal,
             LinearAttention = linearAttention, Seed = 3,
         });
-        memory.AddRange(Oracle.Uniform(new Random(1), 20 * D, 0, 0.3), 20);
-        var states = Oracle.Uniform(new Random(2), Rows * D, 0, 0.3);
+        memory.AddRange(Oracle.Uniform(new Random(1), 20 * d, 0, 0.3), 20);
+        var states = Oracle.Uniform(new Random(2), Rows * d, 0, 0.3);
         using var evaluator = ManagedBackend.Instance.CreateEvaluator(memory, Rows);
-        var (energies, gradients) = (new double[Rows], new float[Rows * D]);
+        var (energies, gradients) = (new double[Rows], new float[Rows * d]);
         evaluator.Evaluate(states, Rows, energies, gradients);
         Assert.All(energies, e => Assert.True(double.IsFinite(e)));
 
         foreach (var (first, count) in new[] { (0, 8), (8, 4), (5, 1) })
         {
-            var (partEnergies, partGradients) = (new double[count], new float[count * D]);
-            evaluator.Evaluate(states.AsSpan(first * D, count * D), count, partEnergies, partGradients);
+            var (partEnergies, partGradients) = (new double[count], new float[count * d]);
+            evaluator.Evaluate(states.AsSpan(first * d, count * d), count, partEnergies, partGradients);
             Assert.Equal(energies[first..(first + count)], partEnergies);
-            Assert.Equal(gradients[(first * D)..((first + count) * D)], partGradients);
+            Assert.Equal(gradients[(first * d)..((first + count) * d)], partGradients);
         }
     }
 }

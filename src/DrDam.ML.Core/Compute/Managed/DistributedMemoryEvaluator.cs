@@ -13,8 +13,9 @@ namespace DrDam.ML.Compute.Managed;
 /// </summary>
 /// <remarks>
 /// A skinny batch (at most <see cref="Sgemm.SkinnyRows"/> rows) does 4·B flops per value of Ω, so its step is bound by
-/// reading Ω. It takes each block in slices of <see cref="Sgemm.SliceDepth"/> rows (12 MB at D = 12,288: within the
-/// last-level cache) and runs the forward product, the basis and the backward product of a slice before the next,
+/// reading Ω. It takes each block in slices of whole <see cref="Sgemm.SliceDepth"/>-row slices of about 8 MB at most
+/// (one 12 MB slice at D = 12,288: within the last-level cache) and runs the forward product, the basis and the
+/// backward product of a slice before the next,
 /// so Ω comes from memory once per step instead of twice (docs/ROOFLINE.md); on demand, a slice is regenerated
 /// straight into the cache. Larger batches, and eq. 32's R, take a whole block per product. The basis runs per slice in both, and a
 /// product over one slice is the first slice of a product over the block, so a row's arithmetic is the same in
@@ -31,6 +32,12 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
     private readonly int blockSize;
     private readonly ChunkedLoop backward, regenerate;
     private int currentBlock, currentOffset, currentCount, regenerateStart;
+
+    // A skinny batch's rows of Ω per pass: whole slices of Sgemm.SliceDepth, as many as fit CachedSliceBytes (at least one).
+    private readonly int sliceRows;
+
+    /// <summary>Bytes of Ω a skinny step keeps in cache between its forward and backward products (a share of a last-level cache).</summary>
+    private const int CachedSliceBytes = 8 << 20;
 
     public DistributedMemoryEvaluator(DistributedMemory memory, int maxBatch) : base(memory, maxBatch)
     {
@@ -51,6 +58,7 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
         zSquaredNorms = new float[maxBatch];
         inner = new double[maxBatch];
         selfCoefficients = new double[maxBatch];
+        sliceRows = Math.Max(1, CachedSliceBytes / (Dimension * sizeof(float) * Sgemm.SliceDepth)) * Sgemm.SliceDepth;
         backward = new ChunkedLoop(Backward);
         regenerate = new ChunkedLoop(RegenerateRows);
     }
@@ -76,7 +84,7 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
             var sliceByRegeneration = skinny && !features.IsCached && !(features.IsGenerated && features.Projection.Orthogonal);
             if (!features.IsCached && !sliceByRegeneration)
                 Regenerate(start, n);
-            var slice = skinny ? Sgemm.SliceDepth : n;
+            var slice = skinny ? sliceRows : n;
             for (var offset = 0; offset < n; offset += slice)
             {
                 var count = Math.Min(slice, n - offset);

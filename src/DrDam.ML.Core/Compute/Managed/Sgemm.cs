@@ -27,7 +27,7 @@ internal static unsafe class Sgemm
 
     // With this few rows of A, packing B costs as much as the product and the 8-row register tile is
     // mostly padding: stream B once instead (the shape of a descent step on a handful of queries).
-    private const int SkinnyColumnsNT = 64, SkinnyColumnsNN = 1024;
+    private const int SkinnyColumnsNT = 64;
 
     /// <summary>Products with at most this many rows of A stream B once instead of packing it.</summary>
     public const int SkinnyRows = 8;
@@ -70,9 +70,27 @@ internal static unsafe class Sgemm
         job.B = b;
         job.C = c;
         (job.Lda, job.Ldb, job.Ldc, job.M, job.N, job.K, job.TransposeB, job.Accumulate) = (lda, ldb, ldc, m, n, k, transposeB, accumulate);
-        job.Columns = transposeB ? SkinnyColumnsNT : SkinnyColumnsNN;
-        WorkerPool.For((n + job.Columns - 1) / job.Columns, job);
+        // NN: one block of whole register tiles per core (the kernel streams B's rows in place); NT: narrow groups.
+        job.Columns = transposeB ? SkinnyColumnsNT : Math.Max(NR, (n + WorkerPool.Parallelism * NR - 1) / (WorkerPool.Parallelism * NR) * NR);
+        if (!transposeB)
+        {
+            WorkerPool.For((n + job.Columns - 1) / job.Columns, job);
+            return;
+        }
+        // Aᵀ with 8 lanes per p, the rows past m zero: the lanes of the NT kernel.
+        if (transposedA is null || transposedA.Length < SkinnyRows * k)
+            transposedA = GC.AllocateUninitializedArray<float>(SkinnyRows * k, pinned: true);
+        fixed (float* at = transposedA)
+        {
+            for (var p = 0; p < k; p++)
+                for (var i = 0; i < SkinnyRows; i++)
+                    at[(long)p * SkinnyRows + i] = i < m ? a[(long)i * lda + p] : 0;
+            job.TransposedA = at;
+            WorkerPool.For((n + job.Columns - 1) / job.Columns, job);
+        }
     }
+
+    [ThreadStatic] private static float[]? transposedA;
 
     // Columns [j0, j1) of C, streaming B once, with the arithmetic of the packed kernel element for
     // element: each C element sums k in slices of KC, each slice a chain of fused multiply-adds in p order
@@ -82,11 +100,9 @@ internal static unsafe class Sgemm
     // B's rows in place.
     private sealed class SkinnyJob : IParallelWork
     {
-        public float* A, B, C;
+        public float* A, B, C, TransposedA;
         public int Lda, Ldb, Ldc, M, N, K, Columns;
         public bool TransposeB, Accumulate;
-
-        [ThreadStatic] private static float[]? slice;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int chunk)
@@ -99,97 +115,83 @@ internal static unsafe class Sgemm
                 ExecuteInPlace(j0, width);
         }
 
+        // B's rows hold the columns contiguously: the packed kernel reads them in place (a ragged last panel is packed),
+        // with the few rows of A packed into one zero-padded MR panel per slice.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
         private void ExecuteInPlace(int j0, int width)
         {
-            var buffer = slice ??= new float[SkinnyRows * SkinnyColumnsNN];
-            fixed (float* partial = buffer)
+            var panel = stackalloc float[MR * KC];
+            var ragged = stackalloc float[NR * KC];
+            for (var pc = 0; pc < K; pc += KC)
             {
-                for (var pc = 0; pc < K; pc += KC)
+                var kc = Math.Min(KC, K - pc);
+                var add = Accumulate || pc > 0;
+                PackA(A + pc, Lda, M, kc, panel);
+                for (var jr = 0; jr < width; jr += NR)
                 {
-                    var kc = Math.Min(KC, K - pc);
-                    var add = Accumulate || pc > 0;
-                    for (var i = 0; i < M; i++)
+                    var nr = Math.Min(NR, width - jr);
+                    if (nr == NR)
+                        Kernel(kc, panel, B + (long)pc * Ldb + j0 + jr, Ldb, C + j0 + jr, Ldc, M, NR, add);
+                    else
                     {
-                        var sum = new Span<float>(partial + i * SkinnyColumnsNN, width);
-                        sum.Clear();
-                        for (var p = pc; p < pc + kc; p++)
-                            System.Numerics.Tensors.TensorPrimitives.FusedMultiplyAdd(new ReadOnlySpan<float>(B + (long)p * Ldb + j0, width), A[(long)i * Lda + p], sum, sum);
-                        var target = new Span<float>(C + (long)i * Ldc + j0, width);
-                        if (add)
-                            System.Numerics.Tensors.TensorPrimitives.Add(sum, target, target);
-                        else
-                            sum.CopyTo(target);
+                        PackB(B, Ldb, false, pc, j0 + jr, kc, nr, ragged);
+                        Kernel(kc, panel, ragged, NR, C + j0 + jr, Ldc, M, nr, add);
                     }
                 }
             }
         }
 
+        // Lanes are the rows of A (Aᵀ packed once per product, 8 lanes, zero-padded), so op(B)'s columns, the rows of B,
+        // are read in place: each step of p broadcasts one value from each of 8 rows of B into its own chain. Nothing is
+        // transposed, and each C element is still one chain of fused multiply-adds over a slice, in p order.
         [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
         private void ExecuteTransposed(int j0, int width)
         {
-            var j = j0;
-            if (Avx.IsSupported)
+            var lanes = stackalloc float[SkinnyRows];
+            for (var j = j0; j < j0 + width; j += SkinnyRows)
             {
-                var columns = stackalloc float[8 * 16];
-                var sums = stackalloc Vector512<float>[SkinnyRows];
-                for (; j + 16 <= j0 + width; j += 16)
+                var count = Math.Min(SkinnyRows, j0 + width - j);
+                var b0 = B + (long)j * Ldb;
+                // A ragged group repeats its last row of B; only the first `count` chains are stored.
+                float* b1 = Row(b0, 1, count), b2 = Row(b0, 2, count), b3 = Row(b0, 3, count), b4 = Row(b0, 4, count),
+                    b5 = Row(b0, 5, count), b6 = Row(b0, 6, count), b7 = Row(b0, 7, count);
+                for (var pc = 0; pc < K; pc += KC)
                 {
-                    var column = B + (long)j * Ldb;
-                    for (var pc = 0; pc < K; pc += KC)
+                    var kc = Math.Min(KC, K - pc);
+                    Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+                    var a = TransposedA + (long)pc * SkinnyRows;
+                    for (var p = pc; p < pc + kc; p++)
                     {
-                        var kc = Math.Min(KC, K - pc);
-                        for (var i = 0; i < M; i++)
-                            sums[i] = Vector512<float>.Zero;
-                        var p = pc;
-                        for (; p + 8 <= pc + kc; p += 8)
-                        {
-                            // columns[q·16 + r] = B[j + r][p + q]: op(B)'s rows p..p+7 over 16 columns
-                            Transpose8x8(column + p, Ldb, columns, 16);
-                            Transpose8x8(column + 8L * Ldb + p, Ldb, columns + 8, 16);
-                            for (var i = 0; i < M; i++)
-                            {
-                                var row = A + (long)i * Lda + p;
-                                var sum = sums[i];
-                                for (var q = 0; q < 8; q++)
-                                    sum = Vector512.FusedMultiplyAdd(Vector512.Create(row[q]), Vector512.Load(columns + q * 16), sum);
-                                sums[i] = sum;
-                            }
-                        }
-                        for (; p < pc + kc; p++)
-                        {
-                            for (var r = 0; r < 16; r++)
-                                columns[r] = column[(long)r * Ldb + p];
-                            var values = Vector512.Load(columns);
-                            for (var i = 0; i < M; i++)
-                                sums[i] = Vector512.FusedMultiplyAdd(Vector512.Create(A[(long)i * Lda + p]), values, sums[i]);
-                        }
-                        for (var i = 0; i < M; i++)
-                        {
-                            var target = C + (long)i * Ldc + j;
-                            var sum = sums[i];
-                            if (Accumulate || pc > 0)
-                                sum += Vector512.Load(target);
-                            sum.Store(target);
-                        }
+                        var x = Vector256.Load(a);
+                        c0 = Vector256.FusedMultiplyAdd(x, Vector256.Create(b0[p]), c0);
+                        c1 = Vector256.FusedMultiplyAdd(x, Vector256.Create(b1[p]), c1);
+                        c2 = Vector256.FusedMultiplyAdd(x, Vector256.Create(b2[p]), c2);
+                        c3 = Vector256.FusedMultiplyAdd(x, Vector256.Create(b3[p]), c3);
+                        c4 = Vector256.FusedMultiplyAdd(x, Vector256.Create(b4[p]), c4);
+                        c5 = Vector256.FusedMultiplyAdd(x, Vector256.Create(b5[p]), c5);
+                        c6 = Vector256.FusedMultiplyAdd(x, Vector256.Create(b6[p]), c6);
+                        c7 = Vector256.FusedMultiplyAdd(x, Vector256.Create(b7[p]), c7);
+                        a += SkinnyRows;
                     }
-                }
-            }
-            for (; j < j0 + width; j++)
-            {
-                for (var i = 0; i < M; i++)
-                {
-                    var target = C + (long)i * Ldc + j;
-                    for (var pc = 0; pc < K; pc += KC)
+                    var add = Accumulate || pc > 0;
+                    Store(c0, 0); Store(c1, 1); Store(c2, 2); Store(c3, 3); Store(c4, 4); Store(c5, 5); Store(c6, 6); Store(c7, 7);
+
+                    void Store(Vector256<float> chains, int column)
                     {
-                        var kc = Math.Min(KC, K - pc);
-                        var sum = 0f;
-                        for (var p = pc; p < pc + kc; p++)
-                            sum = MathF.FusedMultiplyAdd(A[(long)i * Lda + p], B[(long)j * Ldb + p], sum);
-                        *target = Accumulate || pc > 0 ? sum + *target : sum;
+                        if (column >= count)
+                            return;
+                        chains.Store(lanes);
+                        for (var i = 0; i < M; i++)
+                        {
+                            var target = C + (long)i * Ldc + j + column;
+                            *target = add ? *target + lanes[i] : lanes[i];
+                        }
                     }
                 }
             }
         }
+
+        private float* Row(float* first, int index, int count) => first + (long)Math.Min(index, count - 1) * Ldb;
     }
 
     // One product's arguments and its packed A; reused by its calling thread, so a product allocates
