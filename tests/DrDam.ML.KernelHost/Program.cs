@@ -5,7 +5,7 @@ using DrDam.ML.Memory.Features;
 
 // Prints the widest accelerated vector, then one line per workload: its name, whether each row gave the same bits alone
 // as in the batch, and every energy and gradient value ("R" round-trip format). The MrDAM batch takes the packed product,
-// the DrDAM batches of 12 and of 3 rows the packed and the skinny ones, cached and half-precision Ω.
+// the DrDAM batches of 12 and of 3 rows the packed and the skinny ones, cached and bfloat16 Ω.
 const int d = 40, rows = 12;
 var random = new Random(1);
 float[] Uniform(int length) => Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() * 0.3)).ToArray();
@@ -16,7 +16,7 @@ Console.WriteLine(Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAc
 var matrix = new MemoryMatrix(d, new MemoryMatrixOptions { Beta = 8 });
 matrix.AddRange(patterns, 30);
 Report("mrdam", matrix, rows);
-foreach (var storage in new[] { ProjectionStorage.Cached, ProjectionStorage.CachedHalf })
+foreach (var storage in new[] { ProjectionStorage.Cached, ProjectionStorage.CachedBFloat16 })
 {
     var distributed = new DistributedMemory(d, new DistributedMemoryOptions { Beta = 5, FeatureCount = 1500, ProjectionBlockSize = 600, Seed = 3, ProjectionStorage = storage });
     distributed.AddRange(patterns, 30);

@@ -87,7 +87,7 @@ internal static class BenchJob
         report["mrdam_single_row_gflops"] = Round(4.0 * mrK * mrD / StepSeconds(ManagedBackend.Instance, matrix, queries[..mrD], 1, settings.Budget) / 1e9);
         // A skinny step does 4·B flops per value of Ω it reads: held Ω bounds it by memory bandwidth (Y·D values of 4 or 2
         // bytes per step), regenerated Ω by the Gaussian draws.
-        foreach (var (storage, name, bytes) in new[] { (ProjectionStorage.Cached, "", 4), (ProjectionStorage.CachedHalf, "_half", 2), (ProjectionStorage.OnDemand, "_on_demand", 0) })
+        foreach (var (storage, name, bytes) in new[] { (ProjectionStorage.Cached, "", 4), (ProjectionStorage.CachedBFloat16, "_bfloat16", 2), (ProjectionStorage.OnDemand, "_on_demand", 0) })
         {
             var skinny = new DistributedMemory(drD, new DistributedMemoryOptions { Beta = 60, FeatureCount = y, ProjectionStorage = storage });
             skinny.AddRange(patterns.AsMemory(0, 16 * drD), 16);

@@ -22,14 +22,14 @@ internal static class ApproxCommand
         var quick = new Option<bool>("--quick") { Description = "Smaller grids: each study ends within a minute on 2 cores" };
         var seed = new Option<int>("--seed") { Description = "Seed of the patterns and of Ω", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "Folder of the PNG plots", DefaultValueFactory = _ => Path.Combine("out", "approx") };
-        var omega = new Option<string>("--omega") { Description = "How DrDAM holds Ω: cached (fp32) or half (fp16, rounded once)", DefaultValueFactory = _ => "cached" };
-        omega.AcceptOnlyFromAmong("cached", "half");
+        var omega = new Option<string>("--omega") { Description = "How DrDAM holds Ω: cached (fp32) or bfloat16 (rounded once)", DefaultValueFactory = _ => "cached" };
+        omega.AcceptOnlyFromAmong("cached", "bfloat16");
         var json = new Option<bool>("--json") { Description = "Print { \"study\", \"rows\" } as one JSON object on the last line (no progress display)" };
         var command = new Command("approx", "Reproduce the paper's approximation and retrieval results: DrDAM against MrDAM")
         {
             study, quick, seed, omega, output, json,
         };
-        command.SetAction(result => Run(Studies.Single(s => s.Name == result.GetValue(study)), new StudySettings(result.GetValue(quick), result.GetValue(seed), result.GetValue(omega) == "half" ? ProjectionStorage.CachedHalf : ProjectionStorage.Cached),
+        command.SetAction(result => Run(Studies.Single(s => s.Name == result.GetValue(study)), new StudySettings(result.GetValue(quick), result.GetValue(seed), result.GetValue(omega) == "bfloat16" ? ProjectionStorage.CachedBFloat16 : ProjectionStorage.Cached),
             result.GetValue(output)!, result.GetValue(json)));
         return command;
     }

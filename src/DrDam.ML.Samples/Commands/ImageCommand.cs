@@ -34,8 +34,8 @@ internal static class ImageCommand
         var beta = new Option<double?>("--beta") { Description = "Inverse temperature β [default: 60]" };
         var features = new Option<int?>("--features") { Description = "Y, DrDAM's random projections [default: 80000]" };
         var basis = new Option<FeatureBasisKind?>("--basis") { Description = "DrDAM feature basis [default: SinCos]" };
-        var omega = new Option<string?>("--omega") { Description = "cached (4·Y·D bytes), half (2·Y·D bytes, fp16) or on-demand (regenerated each step) [default: cached]" };
-        omega.AcceptOnlyFromAmong("cached", "half", "on-demand");
+        var omega = new Option<string?>("--omega") { Description = "cached (4·Y·D bytes), bfloat16 (2·Y·D bytes) or on-demand (regenerated each step) [default: cached]" };
+        omega.AcceptOnlyFromAmong("cached", "bfloat16", "on-demand");
         var step = new Option<double?>("--step") { Description = "Step size η [default: 0.1]" };
         var steps = new Option<int?>("--steps") { Description = "Most descent steps L [default: 300]" };
         var tolerance = new Option<double?>("--tolerance") { Description = "Stop a query once its energy changes by less than this; 0 runs every step [default: 1e-6]" };
@@ -64,7 +64,7 @@ internal static class ImageCommand
                 Beta = result.GetValue(beta) ?? baseline.Beta,
                 Features = result.GetValue(features) ?? baseline.Features,
                 Basis = result.GetValue(basis) ?? baseline.Basis,
-                Omega = result.GetValue(omega) switch { "on-demand" => ProjectionStorage.OnDemand, "half" => ProjectionStorage.CachedHalf, "cached" => ProjectionStorage.Cached, _ => baseline.Omega },
+                Omega = result.GetValue(omega) switch { "on-demand" => ProjectionStorage.OnDemand, "bfloat16" => ProjectionStorage.CachedBFloat16, "cached" => ProjectionStorage.Cached, _ => baseline.Omega },
                 Step = result.GetValue(step) ?? baseline.Step,
                 Steps = result.GetValue(steps) ?? baseline.Steps,
                 Tolerance = result.GetValue(tolerance) ?? baseline.Tolerance,

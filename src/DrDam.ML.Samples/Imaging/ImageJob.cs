@@ -115,12 +115,12 @@ internal sealed class ImageJob(ImageJobSettings settings)
         return report;
     }
 
-    // DrDAM's floor when Ω is held: every read streams Y·D values of 4 (fp32) or 2 (fp16) bytes from memory.
+    // DrDAM's floor when Ω is held: every read streams Y·D values of 4 (fp32) or 2 (bfloat16) bytes from memory.
     private void AddRoofline(Dictionary<string, object?> report, int reads, long omegaValues, double seconds)
     {
         var read = Benchmarking.HardwareBounds.ReadGbs(TimeSpan.FromSeconds(2));
         report["memory_read_gbs"] = Math.Round(read, 2);
-        var bytes = settings.Omega switch { ProjectionStorage.Cached => 4, ProjectionStorage.CachedHalf => 2, _ => 0 };
+        var bytes = settings.Omega switch { ProjectionStorage.Cached => 4, ProjectionStorage.CachedBFloat16 => 2, _ => 0 };
         if (bytes == 0)
             return; // regenerated Ω is bound by the Gaussian draws, not by memory
         var floor = reads * omegaValues * bytes / (read * 1e9);

@@ -20,7 +20,7 @@ public class SkinnyDistributedStepTests
         { 40, FeatureBasisKind.SinCos, ProjectionStorage.Cached, false, true },
         { 8200, FeatureBasisKind.SinCos, ProjectionStorage.Cached, false, false },
         { 8200, FeatureBasisKind.SinCos, ProjectionStorage.OnDemand, false, false },
-        { 8200, FeatureBasisKind.Cos, ProjectionStorage.CachedHalf, false, false },
+        { 8200, FeatureBasisKind.Cos, ProjectionStorage.CachedBFloat16, false, false },
         { 8200, FeatureBasisKind.PositiveExp, ProjectionStorage.Cached, false, false },
     };
 

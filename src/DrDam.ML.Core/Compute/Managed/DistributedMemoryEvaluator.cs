@@ -156,7 +156,7 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
         }
     }
 
-    // Rows [start, start + n) of Ω into the buffer: from the seed (in parallel, except orthogonal groups) or the half-precision copy.
+    // Rows [start, start + n) of Ω into the buffer: from the seed (in parallel, except orthogonal groups) or the bfloat16 copy.
     private void Regenerate(int start, int n)
     {
         if (features.IsGenerated && features.Projection.Orthogonal)

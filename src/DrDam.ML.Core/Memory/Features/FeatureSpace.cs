@@ -12,7 +12,7 @@ namespace DrDam.ML.Memory.Features;
 public sealed class FeatureSpace
 {
     private readonly float[][]? cachedBlocks;
-    private readonly Half[][]? halfBlocks;
+    private readonly ushort[][]? roundedBlocks;
     private readonly float[] offsets;
     private readonly Accumulation accumulation;
 
@@ -41,19 +41,19 @@ public sealed class FeatureSpace
             });
             cachedBlocks = blocks;
         }
-        else if (options.ProjectionStorage == ProjectionStorage.CachedHalf)
+        else if (options.ProjectionStorage == ProjectionStorage.CachedBFloat16)
         {
-            var blocks = new Half[BlockCount][];
+            var blocks = new ushort[BlockCount][];
             Parallel.For(0, BlockCount, b =>
             {
                 var (start, rows) = BlockRange(b);
                 var single = ArrayPool<float>.Shared.Rent(rows * dimension);
                 Projection.FillRows(start, rows, single.AsSpan(0, rows * dimension));
-                blocks[b] = new Half[rows * dimension];
-                TensorPrimitives.ConvertToHalf(single.AsSpan(0, rows * dimension), blocks[b]);
+                blocks[b] = new ushort[rows * dimension];
+                BFloat16.Round(single.AsSpan(0, rows * dimension), blocks[b]);
                 ArrayPool<float>.Shared.Return(single);
             });
-            halfBlocks = blocks;
+            roundedBlocks = blocks;
         }
     }
 
@@ -71,8 +71,8 @@ public sealed class FeatureSpace
         MemoryLimits.Values((long)Math.Min(options.ProjectionBlockSize, options.FeatureCount) * dimension, sizeof(float), "One block of Ω (ProjectionBlockSize×dimension)", nameof(options.ProjectionBlockSize));
         if (options.ProjectionStorage == ProjectionStorage.Cached)
             MemoryLimits.Bytes((long)options.FeatureCount * dimension * sizeof(float), "A cached Ω (FeatureCount×dimension floats; ProjectionStorage.OnDemand holds one block)", nameof(options.FeatureCount));
-        if (options.ProjectionStorage == ProjectionStorage.CachedHalf)
-            MemoryLimits.Bytes((long)options.FeatureCount * dimension * 2, "A cached half-precision Ω (FeatureCount×dimension halves; ProjectionStorage.OnDemand holds one block)", nameof(options.FeatureCount));
+        if (options.ProjectionStorage == ProjectionStorage.CachedBFloat16)
+            MemoryLimits.Bytes((long)options.FeatureCount * dimension * 2, "A cached bfloat16 Ω (FeatureCount×dimension 2-byte values; ProjectionStorage.OnDemand holds one block)", nameof(options.FeatureCount));
     }
 
     /// <summary>The options that define the map.</summary>
@@ -106,7 +106,7 @@ public sealed class FeatureSpace
     public bool IsCached => cachedBlocks is not null;
 
     /// <summary>Whether Ω is regenerated from the seed whenever it is needed (<see cref="ProjectionStorage.OnDemand"/>).</summary>
-    public bool IsGenerated => cachedBlocks is null && halfBlocks is null;
+    public bool IsGenerated => cachedBlocks is null && roundedBlocks is null;
 
     /// <summary>First row and row count of block <paramref name="block"/>.</summary>
     public (int Start, int Rows) BlockRange(int block)
@@ -117,7 +117,7 @@ public sealed class FeatureSpace
 
     /// <summary>
     /// Rows of block <paramref name="block"/> of Ω: the cached block, or written into <paramref name="buffer"/>
-    /// (BlockSize×D floats at least) from the half-precision copy or the seed.
+    /// (BlockSize×D floats at least) from the bfloat16 copy or the seed.
     /// </summary>
     public ReadOnlySpan<float> Block(int block, Span<float> buffer)
     {
@@ -129,7 +129,7 @@ public sealed class FeatureSpace
         return target;
     }
 
-    /// <summary>Writes rows [<paramref name="start"/>, start + count) of Ω as the map uses them (rounded where Ω is held in half precision) into <paramref name="destination"/> (count×D).</summary>
+    /// <summary>Writes rows [<paramref name="start"/>, start + count) of Ω as the map uses them (rounded where Ω is held in bfloat16) into <paramref name="destination"/> (count×D).</summary>
     public void FillRows(int start, int count, Span<float> destination)
     {
         if (start < 0 || count < 0 || start > FeatureCount - count)
@@ -151,7 +151,7 @@ public sealed class FeatureSpace
             if (cachedBlocks is not null)
                 cachedBlocks[block].AsSpan(from, rows * d).CopyTo(target);
             else
-                TensorPrimitives.ConvertToSingle(halfBlocks![block].AsSpan(from, rows * d), target);
+                BFloat16.Widen(roundedBlocks![block].AsSpan(from, rows * d), target);
             row += rows;
         }
     }

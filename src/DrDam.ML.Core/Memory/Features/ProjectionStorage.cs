@@ -17,10 +17,10 @@ public enum ProjectionStorage
     OnDemand = 1,
 
     /// <summary>
-    /// Ω is generated once and kept rounded to half precision (IEEE fp16): 2·Y·D bytes, half of <see cref="Cached"/>, and
-    /// half the bytes a step reads, which is what bounds a step on a few queries. The fit and every step use the same
-    /// rounded Ω, so the features stay one consistent random map; the rounding (a relative error of at most 2⁻¹¹ per
-    /// entry) is measured against fp32 Ω in docs/ROOFLINE.md.
+    /// Ω is generated once and kept rounded to bfloat16: 2·Y·D bytes, half of <see cref="Cached"/>, and half the bytes a
+    /// step reads, which is what bounds a step on a few queries. The fit and every step use the same rounded Ω, so the
+    /// features stay one consistent random map; the rounding (a relative error of at most 2⁻⁹ per entry) is measured
+    /// against fp32 Ω in docs/ROOFLINE.md.
     /// </summary>
-    CachedHalf = 2,
+    CachedBFloat16 = 2,
 }

@@ -6,10 +6,10 @@ using DrDam.ML.Memory.Persistence;
 namespace DrDam.ML.Tests.Memory;
 
 /// <summary>
-/// <see cref="ProjectionStorage.CachedHalf"/>: Ω held in fp16. Its rows are fp32 Ω rounded once, T is built from the same
+/// <see cref="ProjectionStorage.CachedBFloat16"/>: Ω held in bfloat16. Its rows are fp32 Ω rounded once (to nearest, ties to even), T is built from the same
 /// rounded rows (one consistent map), the estimate stays close to the fp32 one, and a saved memory reloads bit for bit.
 /// </summary>
-public class HalfPrecisionProjectionTests
+public class BFloat16ProjectionTests
 {
     private const int D = 48, Features = 1300, Stored = 30, Queries = 6;
 
@@ -24,20 +24,30 @@ public class HalfPrecisionProjectionTests
     public void RowsAreTheSingleRowsRoundedOnce()
     {
         var single = Memory(ProjectionStorage.Cached).Features;
-        var half = Memory(ProjectionStorage.CachedHalf).Features;
+        var half = Memory(ProjectionStorage.CachedBFloat16).Features;
         var (expected, actual) = (new float[700 * D], new float[700 * D]);
         single.FillRows(400, 700, expected); // crosses the blocks at 500 and 1000
         half.FillRows(400, 700, actual);
-        Assert.Equal(expected.Select(v => (float)(Half)v), actual);
+        Assert.Equal(expected.Select(RoundedToBFloat16), actual);
         Assert.Contains(expected.Zip(actual), p => p.First != p.Second); // the rounding is real
         Assert.Equal(actual[..(100 * D)], half.Block(0, new float[500 * D])[(400 * D)..].ToArray());
         Assert.True(half.IsCached is false && half.IsGenerated is false);
     }
 
+    // The nearest float with a zero low half, ties to the even one: the bfloat16 value, widened.
+    private static float RoundedToBFloat16(float value)
+    {
+        var bits = BitConverter.SingleToUInt32Bits(value);
+        var (down, up) = (bits & 0xFFFF0000u, (bits & 0xFFFF0000u) + 0x10000u);
+        var (low, high) = (BitConverter.UInt32BitsToSingle(down), BitConverter.UInt32BitsToSingle(up));
+        var (toLow, toHigh) = (Math.Abs((double)value - low), Math.Abs((double)high - value));
+        return toLow < toHigh || (toLow == toHigh && (down & 0x10000u) == 0) ? low : high;
+    }
+
     [Fact]
     public void TheMemoryIsBuiltFromTheRoundedRows()
     {
-        var memory = Memory(ProjectionStorage.CachedHalf);
+        var memory = Memory(ProjectionStorage.CachedBFloat16);
         var patterns = Oracle.Uniform(new Random(1), Stored * D, 0, 0.3);
         // T = Σ φ(√β·ξ), with φ from the rounded rows (FeatureSpace.Map reads the same Ω the steps read).
         var expected = new double[memory.Features.FeatureLength];
@@ -59,7 +69,7 @@ public class HalfPrecisionProjectionTests
     {
         var states = Oracle.Uniform(new Random(3), Queries * D, 0, 0.3);
         var (singleEnergies, singleGradients) = Memory(ProjectionStorage.Cached).EnergyAndGradient(states, Queries);
-        var (halfEnergies, halfGradients) = Memory(ProjectionStorage.CachedHalf).EnergyAndGradient(states, Queries);
+        var (halfEnergies, halfGradients) = Memory(ProjectionStorage.CachedBFloat16).EnergyAndGradient(states, Queries);
         for (var q = 0; q < Queries; q++)
         {
             Assert.Equal(singleEnergies[q], halfEnergies[q], 2e-3 * (1 + Math.Abs(singleEnergies[q])));
@@ -72,12 +82,12 @@ public class HalfPrecisionProjectionTests
     [Fact]
     public void SavedAndLoadedGivesTheSameBits()
     {
-        var memory = Memory(ProjectionStorage.CachedHalf);
+        var memory = Memory(ProjectionStorage.CachedBFloat16);
         using var stream = new MemoryStream();
         MemorySerializer.Write(stream, memory);
         stream.Position = 0;
         var loaded = Assert.IsType<DistributedMemory>(MemorySerializer.Read(stream));
-        Assert.Equal(ProjectionStorage.CachedHalf, loaded.Options.ProjectionStorage);
+        Assert.Equal(ProjectionStorage.CachedBFloat16, loaded.Options.ProjectionStorage);
         var states = Oracle.Uniform(new Random(4), Queries * D, 0, 0.3);
         Assert.Equal(memory.EnergyAndGradient(states, Queries).Gradients, loaded.EnergyAndGradient(states, Queries).Gradients);
     }
