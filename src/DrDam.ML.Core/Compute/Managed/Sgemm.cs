@@ -82,15 +82,34 @@ internal static unsafe class Sgemm
             transposedA = GC.AllocateUninitializedArray<float>(SkinnyRows * k, pinned: true);
         fixed (float* at = transposedA)
         {
-            for (var p = 0; p < k; p++)
-                for (var i = 0; i < SkinnyRows; i++)
-                    at[(long)p * SkinnyRows + i] = i < m ? a[(long)i * lda + p] : 0;
+            TransposeRows(a, lda, m, k, at);
             job.TransposedA = at;
             WorkerPool.For((n + job.Columns - 1) / job.Columns, job);
         }
     }
 
     [ThreadStatic] private static float[]? transposedA;
+
+    // at[p·8 + i] = a[i][p] for the m ≤ 8 rows, 0 past them: 8×8 transposes of a zero-padded tile.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
+    private static void TransposeRows(float* a, int lda, int m, int k, float* at)
+    {
+        var p = 0;
+        if (Avx.IsSupported)
+        {
+            var tile = stackalloc float[SkinnyRows * 8];
+            new Span<float>(tile, SkinnyRows * 8).Clear();
+            for (; p + 8 <= k; p += 8)
+            {
+                for (var i = 0; i < m; i++)
+                    Avx.Store(tile + i * 8, Avx.LoadVector256(a + (long)i * lda + p));
+                Transpose8x8(tile, 8, at + (long)p * SkinnyRows, SkinnyRows);
+            }
+        }
+        for (; p < k; p++)
+            for (var i = 0; i < SkinnyRows; i++)
+                at[(long)p * SkinnyRows + i] = i < m ? a[(long)i * lda + p] : 0;
+    }
 
     // Columns [j0, j1) of C, streaming B once, with the arithmetic of the packed kernel element for
     // element: each C element sums k in slices of KC, each slice a chain of fused multiply-adds in p order
@@ -127,7 +146,11 @@ internal static unsafe class Sgemm
                 var kc = Math.Min(KC, K - pc);
                 var add = Accumulate || pc > 0;
                 PackA(A + pc, Lda, M, kc, panel);
-                for (var jr = 0; jr < width; jr += NR)
+                var jr = 0;
+                if (M <= HalfRows) // half the 8-row tile would be padding: 4 rows over twice the columns instead
+                    for (; jr + 2 * NR <= width; jr += 2 * NR)
+                        KernelHalfRows(kc, panel, B + (long)pc * Ldb + j0 + jr, Ldb, C + j0 + jr, Ldc, M, add);
+                for (; jr < width; jr += NR)
                 {
                     var nr = Math.Min(NR, width - jr);
                     if (nr == NR)
@@ -162,6 +185,11 @@ internal static unsafe class Sgemm
                     var a = TransposedA + (long)pc * SkinnyRows;
                     for (var p = pc; p < pc + kc; p++)
                     {
+                        if ((p & 15) == 0 && Sse.IsSupported) // one cache line of each row, 1 KB ahead
+                        {
+                            Sse.Prefetch0(b0 + p + 256); Sse.Prefetch0(b1 + p + 256); Sse.Prefetch0(b2 + p + 256); Sse.Prefetch0(b3 + p + 256);
+                            Sse.Prefetch0(b4 + p + 256); Sse.Prefetch0(b5 + p + 256); Sse.Prefetch0(b6 + p + 256); Sse.Prefetch0(b7 + p + 256);
+                        }
                         var x = Vector256.Load(a);
                         c0 = Vector256.FusedMultiplyAdd(x, Vector256.Create(b0[p]), c0);
                         c1 = Vector256.FusedMultiplyAdd(x, Vector256.Create(b1[p]), c1);
@@ -381,6 +409,42 @@ internal static unsafe class Sgemm
                 }
             }
         }
+    }
+
+    private const int HalfRows = MR / 2;
+
+    // The 4×64 tile for at most 4 rows of A (a panel packed for MR rows, of which the first mr are read), B's rows read
+    // in place: per p, 4 loads of B and 4 broadcasts feed 16 fused multiply-adds, as in Kernel, and each C element is the
+    // same chain over the slice.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
+    private static void KernelHalfRows(int kc, float* a, float* b, int strideB, float* c, int ldc, int mr, bool add)
+    {
+        Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default,
+            c10 = default, c11 = default, c12 = default, c13 = default,
+            c20 = default, c21 = default, c22 = default, c23 = default,
+            c30 = default, c31 = default, c32 = default, c33 = default;
+        for (var p = 0; p < kc; p++)
+        {
+            var (b0, b1, b2, b3) = (Vector512.Load(b), Vector512.Load(b + 16), Vector512.Load(b + 32), Vector512.Load(b + 48));
+            var x = Vector512.Create(a[0]);
+            c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            c02 = Vector512.FusedMultiplyAdd(x, b2, c02); c03 = Vector512.FusedMultiplyAdd(x, b3, c03);
+            x = Vector512.Create(a[1]);
+            c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            c12 = Vector512.FusedMultiplyAdd(x, b2, c12); c13 = Vector512.FusedMultiplyAdd(x, b3, c13);
+            x = Vector512.Create(a[2]);
+            c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            c22 = Vector512.FusedMultiplyAdd(x, b2, c22); c23 = Vector512.FusedMultiplyAdd(x, b3, c23);
+            x = Vector512.Create(a[3]);
+            c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            c32 = Vector512.FusedMultiplyAdd(x, b2, c32); c33 = Vector512.FusedMultiplyAdd(x, b3, c33);
+            a += MR;
+            b += strideB;
+        }
+        Store(c, c00, c01, add); Store(c + 32, c02, c03, add);
+        if (mr > 1) { Store(c + ldc, c10, c11, add); Store(c + ldc + 32, c12, c13, add); }
+        if (mr > 2) { Store(c + 2 * ldc, c20, c21, add); Store(c + 2 * ldc + 32, c22, c23, add); }
+        if (mr > 3) { Store(c + 3 * ldc, c30, c31, add); Store(c + 3 * ldc + 32, c32, c33, add); }
     }
 
     // SkipLocalsInit: zeroing the edge tile would be a call with the 16 accumulators live, and without
