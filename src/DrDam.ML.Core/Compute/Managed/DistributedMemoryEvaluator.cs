@@ -15,11 +15,11 @@ namespace DrDam.ML.Compute.Managed;
 /// A skinny batch (at most <see cref="Sgemm.SkinnyRows"/> rows) does 4·B flops per value of Ω, so its step is bound by
 /// reading Ω. It takes each block in slices of whole <see cref="Sgemm.SliceDepth"/>-row slices of about 8 MB at most
 /// (one 12 MB slice at D = 12,288: within the last-level cache) and runs the forward product, the basis and the
-/// backward product of a slice before the next,
-/// so Ω comes from memory once per step instead of twice (docs/ROOFLINE.md); on demand, a slice is regenerated
-/// straight into the cache. Larger batches, and eq. 32's R, take a whole block per product. The basis runs per slice in both, and a
-/// product over one slice is the first slice of a product over the block, so a row's arithmetic is the same in
-/// either.
+/// backward product of a slice before the next, so Ω comes from memory once per step instead of twice
+/// (docs/ROOFLINE.md). A bfloat16 Ω is widened slice by slice; on demand, the block is regenerated once and the passes
+/// read it from the buffer (regenerating slice by slice was slower). Larger batches, and eq. 32's R, take a whole
+/// block per product. The basis runs per slice in both, and a product over one slice is the first slice of a
+/// product over the block, so a row's arithmetic is the same in either.
 /// </remarks>
 internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
 {
@@ -80,8 +80,8 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
         for (var b = 0; b < features.BlockCount; b++)
         {
             var (start, n) = features.BlockRange(b);
-            // A skinny batch writes Ω slice by slice, except orthogonal rows made on demand (a slice would redo its group's prefix).
-            var sliceByRegeneration = skinny && !features.IsCached && !(features.IsGenerated && features.Projection.Orthogonal);
+            // A skinny batch widens a bfloat16 Ω slice by slice; an Ω made on demand is regenerated a block at a time.
+            var sliceByRegeneration = skinny && !features.IsCached && !features.IsGenerated;
             if (!features.IsCached && !sliceByRegeneration)
                 Regenerate(start, n);
             var slice = skinny ? sliceRows : n;

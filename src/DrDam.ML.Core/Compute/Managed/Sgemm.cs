@@ -25,11 +25,13 @@ internal static unsafe class Sgemm
     // The packed copy of A (per calling thread) holds at most this many floats (4 MB).
     private const int PackedALimit = 1 << 20;
 
-    // With this few rows of A, packing B costs as much as the product and the 8-row register tile is
-    // mostly padding: stream B once instead (the shape of a descent step on a handful of queries).
+    // Columns of C per work item of a skinny A·Bᵀ (8 rows of B per group).
     private const int SkinnyColumnsNT = 64;
 
-    /// <summary>Products with at most this many rows of A stream B once instead of packing it.</summary>
+    /// <summary>
+    /// Products with at most this many rows of A stream B once instead of packing it: packing B would cost as much as
+    /// the product (the shape of a descent step on a handful of queries).
+    /// </summary>
     public const int SkinnyRows = 8;
 
     [ThreadStatic] private static float[]? packedB;
@@ -115,8 +117,8 @@ internal static unsafe class Sgemm
     // element: each C element sums k in slices of KC, each slice a chain of fused multiply-adds in p order
     // from zero, and the slices are added to C in order. So a row of C is bit-identical whether it was
     // computed with 7 other rows here or with 200 in the packed path (a row's retrieval result does not
-    // depend on its batch). NT vectorises across 16 columns through 8×8 transposes of B's rows; NN reads
-    // B's rows in place.
+    // depend on its batch). NT puts the rows of A in the lanes and broadcasts B's rows in place; NN runs the
+    // packed register kernels over B's rows in place.
     private sealed class SkinnyJob : IParallelWork
     {
         public float* A, B, C, TransposedA;
