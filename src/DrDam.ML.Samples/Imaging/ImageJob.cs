@@ -124,7 +124,7 @@ internal sealed class ImageJob(ImageJobSettings settings)
         if (bytes == 0)
             return; // regenerated Ω is bound by the Gaussian draws, not by memory
         var floor = reads * omegaValues * bytes / (read * 1e9);
-        report["drdam_bandwidth_floor_seconds"] = Math.Round(floor, 2);
+        report["drdam_bandwidth_floor_seconds"] = Math.Round(floor, 4);
         report["drdam_floor_ratio"] = Math.Round(seconds / floor, 3);
     }
 

@@ -72,6 +72,26 @@ public sealed class CliTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// `--roofline` measures the read bandwidth and sets DrDAM's retrieval against its floor: reads of Ω × 2 bytes per
+    /// bfloat16 value ÷ bandwidth, with one read per step of the batch's slowest row plus the last evaluation.
+    /// </summary>
+    [Fact]
+    public void RooflineReportsTheFloorOfTheReadsOfOmega()
+    {
+        var (code, stdout, stderr) = Run("inpaint", "--json", "--roofline", "--omega", "bfloat16", "--count", "3", "--features", "2000", "--steps", "15",
+            "--tolerance", "0", "--out", folder);
+        Assert.True(code == 0, stderr);
+        var root = JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]).RootElement;
+        Assert.Equal(16, root.GetProperty("drdam_omega_reads").GetInt32()); // 15 steps and the last evaluation
+        var bandwidth = root.GetProperty("memory_read_gbs").GetDouble();
+        Assert.True(bandwidth > 0.5, $"read bandwidth {bandwidth} GB/s");
+        var floor = root.GetProperty("drdam_bandwidth_floor_seconds").GetDouble();
+        Assert.Equal(16.0 * 2000 * 784 * 2 / (bandwidth * 1e9), floor, 2e-4 + 0.01 * floor);
+        var seconds = root.GetProperty("retrieval_seconds").GetProperty("DrDAM").GetDouble();
+        Assert.Equal(seconds, root.GetProperty("drdam_floor_ratio").GetDouble() * floor, 0.01 + 0.02 * seconds);
+    }
+
     [Fact]
     public void FieldsThatDoNotApplyAreNull()
     {

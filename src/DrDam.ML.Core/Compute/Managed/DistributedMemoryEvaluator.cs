@@ -13,8 +13,8 @@ namespace DrDam.ML.Compute.Managed;
 /// </summary>
 /// <remarks>
 /// A skinny batch (at most <see cref="Sgemm.SkinnyRows"/> rows) does 4·B flops per value of Ω, so its step is bound by
-/// reading Ω. It takes each block in slices of whole <see cref="Sgemm.SliceDepth"/>-row slices of about 8 MB at most
-/// (one 12 MB slice at D = 12,288: within the last-level cache) and runs the forward product, the basis and the
+/// reading Ω. It takes each block in passes of whole <see cref="Sgemm.SliceDepth"/>-row slices, about 8 MB at most
+/// (one 12 MB slice at D = 12,288: within the last-level cache), and runs the forward product, the basis and the
 /// backward product of a slice before the next, so Ω comes from memory once per step instead of twice
 /// (docs/ROOFLINE.md). A bfloat16 Ω is widened slice by slice; on demand, the block is regenerated once and the passes
 /// read it from the buffer (regenerating slice by slice was slower). Larger batches, and eq. 32's R, take a whole
@@ -81,16 +81,16 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
         {
             var (start, n) = features.BlockRange(b);
             // A skinny batch widens a bfloat16 Ω slice by slice; an Ω made on demand is regenerated a block at a time.
-            var sliceByRegeneration = skinny && !features.IsCached && !features.IsGenerated;
-            if (!features.IsCached && !sliceByRegeneration)
+            var widenBySlice = skinny && !features.IsCached && !features.IsGenerated;
+            if (!features.IsCached && !widenBySlice)
                 Regenerate(start, n);
             var slice = skinny ? sliceRows : n;
             for (var offset = 0; offset < n; offset += slice)
             {
                 var count = Math.Min(slice, n - offset);
-                if (sliceByRegeneration)
+                if (widenBySlice)
                     Regenerate(start + offset, count);
-                var rowsOfOmega = features.IsCached ? features.Block(b, default)[(offset * d)..] : omega.AsSpan(sliceByRegeneration ? 0 : offset * d);
+                var rowsOfOmega = features.IsCached ? features.Block(b, default)[(offset * d)..] : omega.AsSpan(widenBySlice ? 0 : offset * d);
                 Step(b, offset, count, rowsOfOmega, rows, accumulate: b > 0 || offset > 0);
             }
         }
