@@ -28,9 +28,9 @@ internal static class HardwareBounds
         var sink = new float[threads];
         var seconds = BestSeconds(() => Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t => sink[t] = lanes switch
         {
-            16 => FmaChains512(FmaIterations),
-            8 => FmaChains256(FmaIterations),
-            _ => FmaChains128(FmaIterations),
+            16 => FmaChains<Lanes512>(FmaIterations),
+            8 => FmaChains<Lanes256>(FmaIterations),
+            _ => FmaChains<Lanes128>(FmaIterations),
         }), budget);
         if (sink.Any(float.IsNaN))
             throw new InvalidOperationException("The FMA loop produced NaN."); // keeps the results observable
@@ -86,54 +86,48 @@ internal static class HardwareBounds
         return best;
     }
 
+    // Twelve chains of a ← a·x + y in registers; the width is the lane type's.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float FmaChains512(int iterations)
+    private static float FmaChains<TLanes>(int iterations) where TLanes : struct, ILanes<TLanes>
     {
-        var (x, y) = (Vector512.Create(0.999f), Vector512.Create(1e-7f));
-        Vector512<float> a0 = Vector512.Create(1f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
+        var (x, y) = (TLanes.Create(0.999f), TLanes.Create(1e-7f));
+        TLanes a0 = TLanes.Create(1f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
         for (var i = 0; i < iterations; i++)
         {
-            a0 = Vector512.FusedMultiplyAdd(a0, x, y); a1 = Vector512.FusedMultiplyAdd(a1, x, y);
-            a2 = Vector512.FusedMultiplyAdd(a2, x, y); a3 = Vector512.FusedMultiplyAdd(a3, x, y);
-            a4 = Vector512.FusedMultiplyAdd(a4, x, y); a5 = Vector512.FusedMultiplyAdd(a5, x, y);
-            a6 = Vector512.FusedMultiplyAdd(a6, x, y); a7 = Vector512.FusedMultiplyAdd(a7, x, y);
-            a8 = Vector512.FusedMultiplyAdd(a8, x, y); a9 = Vector512.FusedMultiplyAdd(a9, x, y);
-            a10 = Vector512.FusedMultiplyAdd(a10, x, y); a11 = Vector512.FusedMultiplyAdd(a11, x, y);
+            a0 = TLanes.Fma(a0, x, y); a1 = TLanes.Fma(a1, x, y); a2 = TLanes.Fma(a2, x, y); a3 = TLanes.Fma(a3, x, y);
+            a4 = TLanes.Fma(a4, x, y); a5 = TLanes.Fma(a5, x, y); a6 = TLanes.Fma(a6, x, y); a7 = TLanes.Fma(a7, x, y);
+            a8 = TLanes.Fma(a8, x, y); a9 = TLanes.Fma(a9, x, y); a10 = TLanes.Fma(a10, x, y); a11 = TLanes.Fma(a11, x, y);
         }
-        return Vector512.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
+        return TLanes.Sum(a0) + TLanes.Sum(a1) + TLanes.Sum(a2) + TLanes.Sum(a3) + TLanes.Sum(a4) + TLanes.Sum(a5)
+            + TLanes.Sum(a6) + TLanes.Sum(a7) + TLanes.Sum(a8) + TLanes.Sum(a9) + TLanes.Sum(a10) + TLanes.Sum(a11);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float FmaChains256(int iterations)
+    // One vector width for FmaChains (the JIT compiles one loop per width).
+    private interface ILanes<TSelf> where TSelf : struct, ILanes<TSelf>
     {
-        var (x, y) = (Vector256.Create(0.999f), Vector256.Create(1e-7f));
-        Vector256<float> a0 = Vector256.Create(1f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
-        for (var i = 0; i < iterations; i++)
-        {
-            a0 = Vector256.FusedMultiplyAdd(a0, x, y); a1 = Vector256.FusedMultiplyAdd(a1, x, y);
-            a2 = Vector256.FusedMultiplyAdd(a2, x, y); a3 = Vector256.FusedMultiplyAdd(a3, x, y);
-            a4 = Vector256.FusedMultiplyAdd(a4, x, y); a5 = Vector256.FusedMultiplyAdd(a5, x, y);
-            a6 = Vector256.FusedMultiplyAdd(a6, x, y); a7 = Vector256.FusedMultiplyAdd(a7, x, y);
-            a8 = Vector256.FusedMultiplyAdd(a8, x, y); a9 = Vector256.FusedMultiplyAdd(a9, x, y);
-            a10 = Vector256.FusedMultiplyAdd(a10, x, y); a11 = Vector256.FusedMultiplyAdd(a11, x, y);
-        }
-        return Vector256.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
+        static abstract TSelf Create(float value);
+        static abstract TSelf Fma(TSelf a, TSelf b, TSelf c);
+        static abstract float Sum(TSelf value);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float FmaChains128(int iterations)
+    private readonly record struct Lanes512(Vector512<float> V) : ILanes<Lanes512>
     {
-        var (x, y) = (Vector128.Create(0.999f), Vector128.Create(1e-7f));
-        Vector128<float> a0 = Vector128.Create(1f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
-        for (var i = 0; i < iterations; i++)
-        {
-            a0 = Vector128.FusedMultiplyAdd(a0, x, y); a1 = Vector128.FusedMultiplyAdd(a1, x, y);
-            a2 = Vector128.FusedMultiplyAdd(a2, x, y); a3 = Vector128.FusedMultiplyAdd(a3, x, y);
-            a4 = Vector128.FusedMultiplyAdd(a4, x, y); a5 = Vector128.FusedMultiplyAdd(a5, x, y);
-            a6 = Vector128.FusedMultiplyAdd(a6, x, y); a7 = Vector128.FusedMultiplyAdd(a7, x, y);
-            a8 = Vector128.FusedMultiplyAdd(a8, x, y); a9 = Vector128.FusedMultiplyAdd(a9, x, y);
-            a10 = Vector128.FusedMultiplyAdd(a10, x, y); a11 = Vector128.FusedMultiplyAdd(a11, x, y);
-        }
-        return Vector128.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
+        public static Lanes512 Create(float value) => new(Vector512.Create(value));
+        public static Lanes512 Fma(Lanes512 a, Lanes512 b, Lanes512 c) => new(Vector512.FusedMultiplyAdd(a.V, b.V, c.V));
+        public static float Sum(Lanes512 value) => Vector512.Sum(value.V);
+    }
+
+    private readonly record struct Lanes256(Vector256<float> V) : ILanes<Lanes256>
+    {
+        public static Lanes256 Create(float value) => new(Vector256.Create(value));
+        public static Lanes256 Fma(Lanes256 a, Lanes256 b, Lanes256 c) => new(Vector256.FusedMultiplyAdd(a.V, b.V, c.V));
+        public static float Sum(Lanes256 value) => Vector256.Sum(value.V);
+    }
+
+    private readonly record struct Lanes128(Vector128<float> V) : ILanes<Lanes128>
+    {
+        public static Lanes128 Create(float value) => new(Vector128.Create(value));
+        public static Lanes128 Fma(Lanes128 a, Lanes128 b, Lanes128 c) => new(Vector128.FusedMultiplyAdd(a.V, b.V, c.V));
+        public static float Sum(Lanes128 value) => Vector128.Sum(value.V);
     }
 }
