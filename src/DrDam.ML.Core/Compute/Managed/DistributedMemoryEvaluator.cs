@@ -16,8 +16,8 @@ namespace DrDam.ML.Compute.Managed;
 /// reading Ω. It takes each block in passes of whole <see cref="Sgemm.SliceDepth"/>-row slices, about 8 MB at most
 /// (one 12 MB slice at D = 12,288: within the last-level cache), and runs the forward product, the basis and the
 /// backward product of a slice before the next, so Ω comes from memory once per step instead of twice
-/// (docs/ROOFLINE.md). A bfloat16 Ω is widened slice by slice; on demand, the block is regenerated once and the passes
-/// read it from the buffer (regenerating slice by slice was slower). Larger batches, and eq. 32's R, take a whole
+/// (docs/ROOFLINE.md). A bfloat16 Ω is widened, and an Ω made on demand regenerated, slice by slice into the buffer
+/// (orthogonal rows excepted: a slice would recompute its group's prefix). Larger batches, and eq. 32's R, take a whole
 /// block per product. The basis runs per slice in both, and a product over one slice is the first slice of a
 /// product over the block, so a row's arithmetic is the same in either.
 /// </remarks>
@@ -80,17 +80,17 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
         for (var b = 0; b < features.BlockCount; b++)
         {
             var (start, n) = features.BlockRange(b);
-            // A skinny batch widens a bfloat16 Ω slice by slice; an Ω made on demand is regenerated a block at a time.
-            var widenBySlice = skinny && !features.IsCached && !features.IsGenerated;
-            if (!features.IsCached && !widenBySlice)
+            // A skinny batch writes Ω slice by slice, except orthogonal rows made on demand (a slice would redo its group's prefix).
+            var fillBySlice = skinny && !features.IsCached && !(features.IsGenerated && features.Projection.Orthogonal);
+            if (!features.IsCached && !fillBySlice)
                 Regenerate(start, n);
             var slice = skinny ? sliceRows : n;
             for (var offset = 0; offset < n; offset += slice)
             {
                 var count = Math.Min(slice, n - offset);
-                if (widenBySlice)
+                if (fillBySlice)
                     Regenerate(start + offset, count);
-                var rowsOfOmega = features.IsCached ? features.Block(b, default)[(offset * d)..] : omega.AsSpan(widenBySlice ? 0 : offset * d);
+                var rowsOfOmega = features.IsCached ? features.Block(b, default)[(offset * d)..] : omega.AsSpan(fillBySlice ? 0 : offset * d);
                 Step(b, offset, count, rowsOfOmega, rows, accumulate: b > 0 || offset > 0);
             }
         }

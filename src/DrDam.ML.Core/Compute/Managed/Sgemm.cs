@@ -9,9 +9,10 @@ namespace DrDam.ML.Compute.Managed;
 /// Single-precision matrix product C (+)= A·op(B), all row-major: A is m×k; op(B) is B (k×n) or Bᵀ
 /// (B stored n×k). A is packed once per pass (up to 4 MB of its rows) into MR-row panels with 8×8
 /// AVX transposes; the columns of C are split into blocks, one per work item, and each item runs an
-/// 8×32 register tile of 512-bit fused multiply-adds over every row panel, one KC slice of k at a time. Bᵀ is packed per slice
-/// into NR-column panels; B itself is read in place (its rows already hold NR contiguous columns),
-/// only a ragged last panel is packed. With at most 8 rows of A, B is streamed once instead. Each C
+/// 8×32 register tile of 512-bit fused multiply-adds over every row panel, one KC slice of k at a time. B (or Bᵀ) is
+/// packed per slice into NR-column panels: read in place, a panel's rows lie a row of B apart, which at strides of a
+/// multiple of 4 KB all fall in one L1 set (MrDAM's step at D = 3072 went from 274 to 307 GFLOP/s with the copy).
+/// With at most 8 rows of A, B is streamed once in place instead. Each C
 /// element sums k in the same order whatever the thread count, so results are bit-identical across
 /// thread counts.
 /// </summary>
@@ -302,17 +303,13 @@ internal static unsafe class Sgemm
                         for (var jr = 0; jr < nc; jr += NR)
                         {
                             var nr = Math.Min(NR, nc - jr);
+                            // B is packed for A·B too: every row panel re-reads this kc×NR panel, and read in place its
+                            // rows lie Ldb apart, which at strides of a multiple of 4 KB all fall in one L1 set.
                             var panel = pb + jr * kc;
-                            var stride = NR;
-                            if (!TransposeB && nr == NR)
-                            {
-                                panel = B + (long)pc * Ldb + jc + jr;
-                                stride = Ldb;
-                            }
-                            else if (!TransposeB)
+                            if (!TransposeB)
                                 PackB(B, Ldb, false, pc, jc + jr, kc, nr, panel);
                             for (var ir = 0; ir < M; ir += MR)
-                                Kernel(kc, slice + (long)ir * kc, panel, stride, C + (long)ir * Ldc + jc + jr, Ldc, Math.Min(MR, M - ir), nr, add);
+                                Kernel(kc, slice + (long)ir * kc, panel, NR, C + (long)ir * Ldc + jc + jr, Ldc, Math.Min(MR, M - ir), nr, add);
                         }
                     }
                 }
@@ -401,13 +398,9 @@ internal static unsafe class Sgemm
             {
                 for (var p = 0; p < kc; p++)
                 {
-                    var row = b + (long)(pc + p) * ldb + jc + jr;
-                    var target = panel + p * NR;
-                    var j = 0;
-                    for (; j < nr; j++)
-                        target[j] = row[j];
-                    for (; j < NR; j++)
-                        target[j] = 0;
+                    var target = new Span<float>(panel + p * NR, NR);
+                    new ReadOnlySpan<float>(b + (long)(pc + p) * ldb + jc + jr, nr).CopyTo(target);
+                    target[nr..].Clear();
                 }
             }
         }
