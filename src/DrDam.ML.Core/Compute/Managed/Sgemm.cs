@@ -9,10 +9,9 @@ namespace DrDam.ML.Compute.Managed;
 /// Single-precision matrix product C (+)= A·op(B), all row-major: A is m×k; op(B) is B (k×n) or Bᵀ
 /// (B stored n×k). A is packed once per pass (up to 4 MB of its rows) into MR-row panels with 8×8
 /// AVX transposes; the columns of C are split into blocks, one per work item, and each item runs an
-/// 8×32 register tile of 512-bit fused multiply-adds over every row panel, one KC slice of k at a time. B (or Bᵀ) is
-/// packed per slice into NR-column panels: read in place, a panel's rows lie a row of B apart, which at strides of a
-/// multiple of 4 KB all fall in one L1 set (MrDAM's step at D = 3072 went from 274 to 307 GFLOP/s with the copy).
-/// With at most 8 rows of A, B is streamed once in place instead. Each C
+/// 8×32 register tile of 512-bit fused multiply-adds over every row panel, one KC slice of k at a time. Bᵀ is packed
+/// per slice into NR-column panels; B is read in place (its rows hold NR contiguous columns) unless many row panels
+/// re-read it, when it is packed too (see PackedReuse). With at most 8 rows of A, B is streamed once in place. Each C
 /// element sums k in the same order whatever the thread count, so results are bit-identical across
 /// thread counts.
 /// </summary>
@@ -22,6 +21,10 @@ internal static unsafe class Sgemm
 
     /// <summary>The slices k is summed in (each a chain of fused multiply-adds from zero, the slices added to C in order): a product over k = SliceDepth rows at a time, accumulated, gives the same bits as one product over all of k.</summary>
     public const int SliceDepth = KC;
+
+    // Row panels from which a panel of B (for A·B) is copied rather than read in place: measured at D = 3072, copying
+    // took MrDAM's step (32 panels) from 274 to 307 GFLOP/s and DrDAM's at B = 64 (8 panels) from 213 to 167.
+    private const int PackedReuse = 16;
 
     // The packed copy of A (per calling thread) holds at most this many floats (4 MB).
     private const int PackedALimit = 1 << 20;
@@ -303,13 +306,19 @@ internal static unsafe class Sgemm
                         for (var jr = 0; jr < nc; jr += NR)
                         {
                             var nr = Math.Min(NR, nc - jr);
-                            // B is packed for A·B too: every row panel re-reads this kc×NR panel, and read in place its
-                            // rows lie Ldb apart, which at strides of a multiple of 4 KB all fall in one L1 set.
+                            // A·B reads B in place unless many row panels re-read the panel: in place its rows lie Ldb
+                            // apart, which at strides of a multiple of 4 KB all fall in one L1 set, and a copy pays off.
                             var panel = pb + jr * kc;
-                            if (!TransposeB)
+                            var stride = NR;
+                            if (!TransposeB && nr == NR && rowPanels < PackedReuse)
+                            {
+                                panel = B + (long)pc * Ldb + jc + jr;
+                                stride = Ldb;
+                            }
+                            else if (!TransposeB)
                                 PackB(B, Ldb, false, pc, jc + jr, kc, nr, panel);
                             for (var ir = 0; ir < M; ir += MR)
-                                Kernel(kc, slice + (long)ir * kc, panel, NR, C + (long)ir * Ldc + jc + jr, Ldc, Math.Min(MR, M - ir), nr, add);
+                                Kernel(kc, slice + (long)ir * kc, panel, stride, C + (long)ir * Ldc + jc + jr, Ldc, Math.Min(MR, M - ir), nr, add);
                         }
                     }
                 }
