@@ -89,6 +89,7 @@ internal sealed class ImageJob(ImageJobSettings settings)
             plot.Add(name, Enumerable.Range(0, s.Steps + 1).Select(t => (double)t).ToArray(), Enumerable.Range(0, s.Steps + 1).Select(t => r.Trace.Average(tr => tr[t])).ToArray());
         plot.Save(plotPath);
 
+        int? omegaReads = results.TryGetValue("DrDAM", out var drdam) ? OmegaReads(drdam.Steps, batch) : null;
         var report = new Dictionary<string, object?>
         {
             ["command"] = s.Command,
@@ -105,13 +106,13 @@ internal sealed class ImageJob(ImageJobSettings settings)
             ["mse_drdam_vs_mrdam"] = results.ContainsKey("MrDAM") ? Mse("DrDAM", results["MrDAM"].States) : null,
             ["mean_steps"] = results.Values.First().Steps.Average(),
             ["retrieval_seconds"] = retrievalSeconds,
-            ["drdam_omega_reads"] = results.TryGetValue("DrDAM", out var dr) ? OmegaReads(dr.Steps, batch) : null,
+            ["drdam_omega_reads"] = omegaReads,
             ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 2),
             ["peak_memory_mb"] = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 1),
             ["outputs"] = new[] { gridPath, plotPath },
         };
-        if (s.Roofline && results.ContainsKey("DrDAM"))
-            AddRoofline(report, OmegaReads(results["DrDAM"].Steps, batch), (long)s.Features * d, retrievalSeconds["DrDAM"]);
+        if (s.Roofline && omegaReads is { } reads)
+            AddRoofline(report, reads, (long)s.Features * d, retrievalSeconds["DrDAM"]);
         return report;
     }
 
