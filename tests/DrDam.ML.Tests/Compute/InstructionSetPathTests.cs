@@ -5,7 +5,7 @@ namespace DrDam.ML.Tests.Compute;
 
 /// <summary>
 /// The managed kernels on every instruction set a host may offer: tests/DrDam.ML.KernelHost runs the MrDAM step and the
-/// packed and skinny DrDAM steps (cached and half-precision Ω) in a fresh process with AVX-512, then AVX2, switched off
+/// packed and skinny DrDAM steps (cached and bfloat16 Ω) in a fresh process with AVX-512, then AVX2, switched off
 /// (the runtime's DOTNET_EnableAVX512 and DOTNET_EnableAVX2). Each path must keep every row's bits alone and batched,
 /// and agree with the host's widest path to float rounding (vector widths change the summation order).
 /// </summary>

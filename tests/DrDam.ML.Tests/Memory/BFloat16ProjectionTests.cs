@@ -24,14 +24,14 @@ public class BFloat16ProjectionTests
     public void RowsAreTheSingleRowsRoundedOnce()
     {
         var single = Memory(ProjectionStorage.Cached).Features;
-        var half = Memory(ProjectionStorage.CachedBFloat16).Features;
+        var rounded = Memory(ProjectionStorage.CachedBFloat16).Features;
         var (expected, actual) = (new float[700 * D], new float[700 * D]);
         single.FillRows(400, 700, expected); // crosses the blocks at 500 and 1000
-        half.FillRows(400, 700, actual);
+        rounded.FillRows(400, 700, actual);
         Assert.Equal(expected.Select(RoundedToBFloat16), actual);
         Assert.Contains(expected.Zip(actual), p => p.First != p.Second); // the rounding is real
-        Assert.Equal(actual[..(100 * D)], half.Block(0, new float[500 * D])[(400 * D)..].ToArray());
-        Assert.True(half.IsCached is false && half.IsGenerated is false);
+        Assert.Equal(actual[..(100 * D)], rounded.Block(0, new float[500 * D])[(400 * D)..].ToArray());
+        Assert.True(rounded.IsCached is false && rounded.IsGenerated is false);
     }
 
     // The nearest float with a zero low half, ties to the even one: the bfloat16 value, widened.
@@ -69,13 +69,13 @@ public class BFloat16ProjectionTests
     {
         var states = Oracle.Uniform(new Random(3), Queries * D, 0, 0.3);
         var (singleEnergies, singleGradients) = Memory(ProjectionStorage.Cached).EnergyAndGradient(states, Queries);
-        var (halfEnergies, halfGradients) = Memory(ProjectionStorage.CachedBFloat16).EnergyAndGradient(states, Queries);
+        var (roundedEnergies, roundedGradients) = Memory(ProjectionStorage.CachedBFloat16).EnergyAndGradient(states, Queries);
         for (var q = 0; q < Queries; q++)
         {
-            Assert.Equal(singleEnergies[q], halfEnergies[q], 2e-3 * (1 + Math.Abs(singleEnergies[q])));
+            Assert.Equal(singleEnergies[q], roundedEnergies[q], 2e-3 * (1 + Math.Abs(singleEnergies[q])));
             var scale = singleGradients.AsSpan(q * D, D).ToArray().Max(Math.Abs);
             for (var i = q * D; i < (q + 1) * D; i++)
-                Assert.Equal(singleGradients[i], halfGradients[i], 1e-2 * scale);
+                Assert.Equal(singleGradients[i], roundedGradients[i], 1e-2 * scale);
         }
     }
 

@@ -32,6 +32,7 @@ internal static class BFloat16
     }
 
     /// <summary>Widens bfloat16 values back to floats (exactly).</summary>
+    /// <remarks>Every step runs this, so it has a 256-bit path too; <see cref="Round"/> runs once, when Ω is made.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Widen(ReadOnlySpan<ushort> values, Span<float> destination)
     {
