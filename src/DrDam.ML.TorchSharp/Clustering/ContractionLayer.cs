@@ -1,4 +1,5 @@
 using DrDam.ML.Compute.Torch;
+using DrDam.ML.Memory.Energies;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,13 +11,15 @@ namespace DrDam.ML.Clustering;
 /// energy whose memories are the k prototypes ρ,
 /// v ← v + α·m ⊙ Σ_μ softmax_μ(−β/2·‖v − ρ^μ‖²)·(ρ^μ − v), differentiable with respect to ρ (and β
 /// when created with learnBeta). The logits are matrix products (no B×k×d tensor; see <see cref="forward"/>) and the
-/// softmax subtracts its maximum. Runs on the device of its parameters.
+/// softmax subtracts its maximum and floors the logits <see cref="MemoryMatrixEnergy.LogitFloor"/> below it, as the
+/// managed prediction does: no weight or gradient is subnormal (on an Intel Xeon, subnormal arithmetic made training on
+/// Fashion-MNIST 1k 2.2× slower). Runs on the device of its parameters.
 /// </summary>
 public sealed class ContractionLayer : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly Parameter prototypes;
     private readonly Parameter logBeta;
-    private readonly Tensor stepSize, minusHalf, one;
+    private readonly Tensor stepSize, minusHalf, one, logitFloor;
     private readonly int steps;
 
     /// <summary>Creates the layer from initial prototypes (k×d).</summary>
@@ -32,6 +35,7 @@ public sealed class ContractionLayer : nn.Module<Tensor, Tensor, Tensor>
         this.stepSize = torch.tensor(Memory.Guard.Positive(stepSize, nameof(stepSize)), dtype: type, device: device);
         minusHalf = torch.tensor(-0.5, dtype: type, device: device);
         one = torch.tensor(1.0, dtype: type, device: device);
+        logitFloor = torch.tensor(MemoryMatrixEnergy.LogitFloor, dtype: type, device: device);
         this.steps = Memory.Guard.Positive(steps, nameof(steps));
         RegisterComponents();
     }
@@ -66,9 +70,13 @@ public sealed class ContractionLayer : nn.Module<Tensor, Tensor, Tensor>
         var v = x;
         for (var t = 0; t < steps; t++)
         {
-            var p = nn.functional.softmax(offsets.addmm(v, scaledRho), dim: 1); // B×k
+            var p = Weights(offsets.addmm(v, scaledRho)); // B×k
             v = staying.mul(v).addcmul(moving, p.matmul(rho), TorchScalars.One);
         }
         return v;
     }
+
+    /// <summary>The softmax of each row of <paramref name="logits"/> (B×k), with logits more than <see cref="MemoryMatrixEnergy.LogitFloor"/> below the row's largest raised to that.</summary>
+    internal Tensor Weights(Tensor logits)
+        => nn.functional.softmax(logits.sub(logits.amax([1], keepdim: true).detach()).maximum(logitFloor), dim: 1); // the maximum's gradient would cancel: detached
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using DrDam.ML.Compute;
 using DrDam.ML.Memory;
 using DrDam.ML.Memory.Dynamics;
@@ -68,6 +69,7 @@ internal sealed class ClusteringMapping : BatchMapping
             mapping.encoder?.Encode(raw, hidden, points.AsSpan(slot * d, d)); // deep ClAM clusters in the latent space
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: see RetrievalDynamics.RunChunk
         public override void Compute(int count)
         {
             evaluator ??= ManagedBackend.Instance.CreateEvaluator(mapping.prototypes, Batch);

@@ -2,6 +2,7 @@ using DrDam.ML.Clustering;
 using DrDam.ML.Compute;
 using DrDam.ML.Memory;
 using DrDam.ML.Memory.Dynamics;
+using DrDam.ML.Memory.Energies;
 using DrDam.ML.Native;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -65,5 +66,29 @@ public class ContractionLayerTests
         }
         var numericBeta = (Loss(prototypes, 1.3 + h, out _) - Loss(prototypes, 1.3 - h, out _)) / (2 * h);
         Assert.Equal(numericBeta, betaGradient, 1e-7);
+    }
+
+    /// <summary>
+    /// Logit gaps of 50–150 (two prototypes, β = 200): without the floor, the gaps of 87–103 give subnormal weights.
+    /// With it no weight is subnormal, and every weight above e^LogitFloor (MemoryMatrixEnergy) of its row's largest is the exact softmax's.
+    /// </summary>
+    [Fact]
+    public void WeightsAreNeverSubnormalAndKeepTheSoftmax()
+    {
+        const int rows = 64;
+        var gaps = Enumerable.Range(0, rows).Select(i => 50.0 + 100.0 * i / (rows - 1)).ToArray();
+        using var layer = new ContractionLayer(torch.zeros(2, 1), beta: 200, stepSize: 0.1, steps: 1);
+        using var logits = torch.tensor(gaps.SelectMany(g => new[] { 0.0, -g }).Select(v => (float)v).ToArray(), [rows, 2]);
+        using var weights = layer.Weights(logits);
+        var p = weights.data<float>().ToArray();
+        Assert.Contains(gaps, g => g is > 88 and < 102); // the subnormal range of float32 is covered
+        Assert.DoesNotContain(p, float.IsSubnormal);
+        for (var i = 0; i < rows; i++)
+        {
+            var exact = 1 / (1 + Math.Exp(-gaps[i]));
+            Assert.Equal(exact, p[2 * i], 1e-7);
+            var expected = Math.Exp(Math.Max(-gaps[i], MemoryMatrixEnergy.LogitFloor)) * exact;
+            Assert.InRange(p[2 * i + 1], expected * (1 - 1e-5), expected * (1 + 1e-5));
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using DrDam.ML.Memory.Parallelism;
 using DrDam.ML.Memory;
 
@@ -29,6 +30,7 @@ internal sealed unsafe class MemoryMatrixEvaluator : EvaluatorBase
         weigh = new ChunkedLoop(Weigh);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: see RetrievalDynamics.RunChunk
     protected override void EvaluateCore(ReadOnlySpan<float> input, int rows, Span<double> energyOut, Span<float> gradientOut)
     {
         var d = Dimension;
@@ -47,6 +49,7 @@ internal sealed unsafe class MemoryMatrixEvaluator : EvaluatorBase
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: see RetrievalDynamics.RunChunk
     private void Weigh(int from, int to)
     {
         var d = Dimension;

@@ -84,4 +84,30 @@ public class MemoryMatrixEnergyTests
         Assert.Equal("Energy", Assert.Throws<ArgumentOutOfRangeException>(() => new MemoryMatrixOptions { Energy = (EnergyKind)9 }).ParamName);
         Assert.Equal("Epsilon", Assert.Throws<ArgumentOutOfRangeException>(() => new MemoryMatrixOptions { Epsilon = -1 }).ParamName);
     }
+
+    /// <summary>
+    /// Dot products whose logits lie 0–150 below the largest (Dot energy, β = 1): without the floor, those 87–103 below
+    /// give subnormal weights. With it no weight is subnormal, weights above e^LogitFloor of the largest are the exact
+    /// softmax's, and the energy is the exact log-sum-exp.
+    /// </summary>
+    [Theory]
+    [InlineData(EnergyKind.L2)]
+    [InlineData(EnergyKind.Dot)]
+    public void SoftmaxWeightsAreNeverSubnormal(EnergyKind kind)
+    {
+        const int memories = 64;
+        var gaps = Enumerable.Range(0, memories).Select(i => 150.0 * i / (memories - 1)).ToArray();
+        var dots = gaps.Select(g => (float)-g).ToArray(); // logits β·d_μ − β/2·‖ξ‖² with ‖ξ‖ = 0: the gaps themselves
+        var energy = MemoryMatrixEnergy.Create(kind, beta: 1);
+        var (value, _) = energy.Weigh(dots, new float[memories], squaredNorm: 0);
+        Assert.Contains(gaps, g => g is > 88 and < 102);
+        Assert.DoesNotContain(dots, float.IsSubnormal);
+        var sum = gaps.Sum(g => Math.Exp(-g));
+        Assert.Equal(-Math.Log(sum), value, 1e-6);
+        for (var mu = 0; mu < memories; mu++)
+        {
+            var expected = Math.Exp(Math.Max(-gaps[mu], MemoryMatrixEnergy.LogitFloor)) / sum;
+            Assert.InRange(dots[mu], expected * (1 - 1e-5), expected * (1 + 1e-5));
+        }
+    }
 }
