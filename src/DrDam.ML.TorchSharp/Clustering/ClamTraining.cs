@@ -122,12 +122,11 @@ public static class ClamTraining
     /// <summary>The starting prototypes (k×d) chosen by <see cref="ClusteringOptions.Initialization"/>, for the rows <paramref name="data"/> (also given as the tensor <paramref name="x"/>, n×d).</summary>
     internal static float[] InitialPrototypes(float[] data, Tensor x, ClusteringOptions options, Random random)
     {
-        var (rows, dimension) = ((int)x.shape[0], (int)x.shape[1]);
         if (options.Initialization == PrototypeInitialization.KMeansPlusPlus)
-            return KMeansPlusPlus.Seed(data, rows, dimension, options.ClusteringCount, options.Seed);
+            return KMeansPlusPlus.Seeds(x, options.ClusteringCount, options.Seed, 1)[0];
         if (options.Initialization == PrototypeInitialization.KMeans)
             return KMeansPlusPlus.BestOf(data, x, options.ClusteringCount, options.Seed);
-        var values = new float[options.ClusteringCount * dimension];
+        var values = new float[options.ClusteringCount * (int)x.shape[1]];
         for (var i = 0; i < values.Length; i++)
             values[i] = (float)(0.1 + 0.1 * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
         return values;

@@ -9,7 +9,7 @@ public enum PrototypeInitialization
     KMeansPlusPlus = 0,
     /// <summary>N(0.1, 0.1²) draws, as in the reference code.</summary>
     Gaussian = 1,
-    /// <summary>The best (lowest within-cluster sum of squares) of 10 seeded k-means++ + Lloyd runs: ClAM starts from a k-means solution and refines it (default).</summary>
+    /// <summary>The best (highest simplified silhouette) of <see cref="KMeansPlusPlus.Restarts"/> seeded k-means++ + Lloyd runs: ClAM starts from a k-means solution and refines it (default).</summary>
     KMeans = 2,
 }
 
@@ -117,7 +117,7 @@ public sealed record ClusteringOptions
         init => maskFraction = value > 0 && value < 1 ? value : throw new ArgumentOutOfRangeException(nameof(MaskFraction), value, $"MaskFraction must lie in (0, 1) (got {value}).");
     }
 
-    /// <summary>How prototypes start. Default <see cref="PrototypeInitialization.KMeans"/> (best of 10 k-means runs), measured best.</summary>
+    /// <summary>How prototypes start. Default <see cref="PrototypeInitialization.KMeans"/> (the best of <see cref="KMeansPlusPlus.Restarts"/> k-means runs), measured best.</summary>
     public PrototypeInitialization Initialization { get => initialization; init => initialization = Guard.Defined(value, nameof(Initialization)); }
 
     /// <summary>Seed of the initialisation, the batch order and the masks. Default 0.</summary>
