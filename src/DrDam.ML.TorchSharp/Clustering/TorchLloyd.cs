@@ -16,7 +16,7 @@ internal static class TorchLloyd
     /// Refines every start (k×d each, replaced) on the rows of <paramref name="x"/> until no row changes cluster in any
     /// start or <paramref name="iterations"/> run out. Returns the simplified silhouette of every start: the mean over
     /// rows of 1 − a/b, with a and b the distances to the nearest and the second-nearest centre (Hruschka et al.'s
-    /// silhouette with centres in place of whole clusters: O(n·k) once the scores exist).
+    /// silhouette with centres in place of whole clusters: O(n·k) once the scores exist), or 0 when k = 1.
     /// </summary>
     public static double[] Refine(Tensor x, IReadOnlyList<float[]> starts, int iterations)
     {
@@ -47,6 +47,8 @@ internal static class TorchLloyd
         var centres = c.cpu().data<float>().ToArray();
         for (var s = 0; s < count; s++)
             centres.AsSpan(s * k * d, k * d).CopyTo(starts[s]);
+        if (k < 2)
+            return new double[count]; // no second-nearest centre: every start scores 0
         // ‖x − c‖² = ‖x‖² + (‖c‖² − 2·x·c), clipped at 0 against rounding.
         var distances = scores.topk(2, dim: 2, largest: false).values.add(x.mul(x).sum(1).view(n, 1, 1), TorchScalars.One).relu().sqrt(); // n×starts×2
         var closeness = distances.select(2, 0).div(distances.select(2, 1).clamp_min(TorchScalars.Tiny)); // a/b (0 where a row sits on two centres)

@@ -75,4 +75,13 @@ public class KMeansStartTests
         }
         Assert.Throws<ArgumentOutOfRangeException>(() => KMeansPlusPlus.Seeds(x, Rows + 1, seed: 0, count: 1));
     }
+
+    [Fact]
+    public void OneClusterIsTheMeanOfTheRows()
+    {
+        var data = Uniform(4);
+        var centre = KMeansPlusPlus.BestOf(data, Rows, D, 1, seed: 0);
+        for (var j = 0; j < D; j++)
+            Assert.Equal(Enumerable.Range(0, Rows).Average(i => data[i * D + j]), centre[j], 1e-5);
+    }
 }
