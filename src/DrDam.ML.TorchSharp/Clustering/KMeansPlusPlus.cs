@@ -1,4 +1,5 @@
 using DrDam.ML.Compute.Torch;
+using DrDam.ML.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -15,7 +16,7 @@ public static class KMeansPlusPlus
     public static float[] Seed(ReadOnlySpan<float> data, int rows, int dimension, int k, int seed)
     {
         Memory.Guard.Length(data.Length, (long)rows * dimension, nameof(data), $"rows×dimension ({rows}×{dimension})");
-        DrDam.ML.Native.TorchSharpNative.EnsureLoaded();
+        TorchSharpNative.EnsureLoaded();
         using var x = torch.tensor(data.ToArray(), [rows, dimension]);
         return Seeds(x, k, seed, 1)[0];
     }
@@ -95,7 +96,7 @@ public static class KMeansPlusPlus
     public static float[] BestOf(float[] data, int rows, int dimension, int k, int seed)
     {
         ArgumentNullException.ThrowIfNull(data);
-        DrDam.ML.Native.TorchSharpNative.EnsureLoaded();
+        TorchSharpNative.EnsureLoaded();
         using var all = torch.tensor(data, [rows, dimension]);
         return BestOf(data, all, k, seed);
     }
