@@ -5,11 +5,11 @@ using Microsoft.ML.Data;
 
 namespace DrDam.ML.Samples.Clustering;
 
-/// <summary>Settings of a <c>cluster</c> run.</summary>
 /// <summary>One epoch of ClAM training as the CLI shows it: the loss, and the NMI of nearest-prototype assignments when labels exist.</summary>
 internal readonly record struct ClusterProgress(int Epoch, double Loss, double? Nmi);
 
-internal sealed record ClusterSettings(TabularData Data, int? K, double? Beta, int Steps, int Epochs, int Seed, string Normalize, bool Deep = false, string? Out = null,
+/// <summary>Settings of a <c>cluster</c> run.</summary>
+internal sealed record ClusterSettings(TabularData Data, int? K, double? Beta, int Steps, int Epochs, int Seed, string Normalize, DeepClusteringOptions? Deep = null, string? Out = null,
     int? BatchSize = null, int? Threads = null, double? LearningRate = null);
 
 /// <summary>
@@ -61,7 +61,7 @@ internal static class ClusterJob
         {
             ClusteringCount = k, Beta = s.Beta, Steps = s.Steps, Epochs = s.Epochs, Seed = s.Seed,
             Progress = progress is null ? null : new SynchronousProgress<ClusteringEpoch>(e => progress.Report(new ClusterProgress(e.Epoch, e.Loss, NearestPrototypeNmi(points, truth, e.Prototypes)))),
-            Deep = s.Deep ? new DeepClusteringOptions() : null, Threads = s.Threads,
+            Deep = s.Deep, Threads = s.Threads,
         };
         if (s.BatchSize is { } batch)
             options = options with { BatchSize = batch };
@@ -91,7 +91,8 @@ internal static class ClusterJob
             ["features"] = d,
             ["k"] = k,
             ["beta"] = Math.Round(clam.Prototypes.Beta, 4),
-            ["deep"] = s.Deep,
+            ["deep"] = s.Deep is not null,
+            ["neighbour_weight"] = s.Deep?.NeighbourWeight,
             ["clam_nmi"] = Score(ClusteringScores.NormalizedMutualInformation, clamLabels),
             ["kmeans_nmi"] = Score(ClusteringScores.NormalizedMutualInformation, kmeansLabels),
             ["clam_ari"] = Score(ClusteringScores.AdjustedRandIndex, clamLabels),

@@ -28,21 +28,29 @@ internal static class ClusterCommand
         var normalize = new Option<string>("--normalize") { Description = "zscore, minmax or none", DefaultValueFactory = _ => "zscore" };
         normalize.AcceptOnlyFromAmong("zscore", "minmax", "none");
         var deep = new Option<bool>("--deep") { Description = "Deep variant: cluster in the latent space of an autoencoder trained with the contraction" };
+        var neighbourWeight = new Option<double?>("--neighbour-weight") { Description = "--deep only: weight of the encoder's neighbour embedding, 0 for a plain autoencoder [default: DeepClusteringOptions' default]" };
         var output = new Option<string?>("--out") { Description = "Output folder of the 2-D projection PNG [default: out/cluster]" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object as the last line (no progress display)" };
         var command = new Command("cluster", "Cluster a table with ClAM (associative-memory clustering) and with KMeans; report NMI, ARI, silhouette")
         {
-            data, labelColumn, dataset, rows, k, beta, steps, epochs, batchSize, learningRate, threads, seed, normalize, deep, output, json,
+            data, labelColumn, dataset, rows, k, beta, steps, epochs, batchSize, learningRate, threads, seed, normalize, deep, neighbourWeight, output, json,
         };
         command.SetAction(result =>
         {
             if (result.GetValue(data) is not null && result.GetValue(rows) is not null)
                 throw new ArgumentException("--rows applies to --dataset fashion-mnist only, not to a --data file.");
+            var deepOptions = (result.GetValue(deep), result.GetValue(neighbourWeight)) switch
+            {
+                (false, not null) => throw new ArgumentException("--neighbour-weight applies to --deep only."),
+                (false, null) => null,
+                (true, { } weight) => new DeepClusteringOptions { NeighbourWeight = weight },
+                (true, null) => new DeepClusteringOptions(),
+            };
             var table = result.GetValue(data) is { } path
                 ? TabularData.ReadCsv(path, result.GetValue(labelColumn))
                 : TabularData.Dataset(result.GetValue(dataset) ?? "iris", result.GetValue(rows));
             var settings = new ClusterSettings(table, result.GetValue(k), result.GetValue(beta), result.GetValue(steps), result.GetValue(epochs),
-                result.GetValue(seed), result.GetValue(normalize)!, result.GetValue(deep), result.GetValue(output), result.GetValue(batchSize), result.GetValue(threads), result.GetValue(learningRate));
+                result.GetValue(seed), result.GetValue(normalize)!, deepOptions, result.GetValue(output), result.GetValue(batchSize), result.GetValue(threads), result.GetValue(learningRate));
             return Run(settings, result.GetValue(json));
         });
         return command;

@@ -30,10 +30,9 @@ public static class ClamTraining
             beta, options.StepSize, options.Steps, options.LearnBeta);
         using var optimizer = new AdamOptimizer(layer.parameters(), options.LearningRate);
         var losses = new List<double>();
-        var best = double.PositiveInfinity;
+        var stopping = new EarlyStopping(options.Tolerance);
         var bestPrototypes = layer.Prototypes.detach().cpu().data<float>().ToArray();
         var bestBeta = beta;
-        var stalled = 0;
         var order = Enumerable.Range(0, rows).Select(i => (long)i).ToArray();
         var epochRows = Math.Min(rows, options.EpochRows);
         for (var epoch = 1; epoch <= options.Epochs; epoch++)
@@ -66,15 +65,12 @@ public static class ClamTraining
             var epochLoss = total / epochRows;
             losses.Add(epochLoss);
             options.Progress?.Report(new ClusteringEpoch(epoch, epochLoss, options.LearningRate, layer.Prototypes.detach().cpu().data<float>().ToArray()));
-            // Every new best is kept; only a gain above the tolerance resets the patience.
-            stalled = double.IsPositiveInfinity(best) || epochLoss < best - options.Tolerance * Math.Abs(best) ? 0 : stalled + 1;
-            if (epochLoss < best)
+            if (stopping.Record(epochLoss))
             {
-                best = epochLoss;
                 bestPrototypes = layer.Prototypes.detach().cpu().data<float>().ToArray();
                 bestBeta = options.LearnBeta ? layer.Beta : beta;
             }
-            if (options.Tolerance > 0 && stalled >= ClusteringOptions.Patience)
+            if (stopping.ShouldStop)
                 break;
         }
         return (bestPrototypes, bestBeta, losses);

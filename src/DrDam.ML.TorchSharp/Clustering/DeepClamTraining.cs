@@ -6,9 +6,10 @@ using static TorchSharp.torch;
 namespace DrDam.ML.Clustering;
 
 /// <summary>
-/// Trains deep ClAM: pretrain the autoencoder on reconstruction, seed the prototypes by k-means in its
-/// latent space, then train encoder, prototypes and decoder jointly on ‖x − d(f_ρ(e(x)))‖², keeping the
-/// best epoch (docs/CLUSTERING.md, "Deep variant").
+/// Trains deep ClAM: pretrain the autoencoder on reconstruction plus the neighbour embedding of its codes
+/// (<see cref="NeighbourEmbeddingLoss"/> over the input's <see cref="NeighbourGraph"/>), seed the prototypes by k-means
+/// in its latent space, then train encoder, prototypes and decoder jointly on ‖x − d(f_ρ(e(x)))‖² plus the same
+/// neighbour embedding, until the loss stalls, keeping the best epoch (docs/CLUSTERING.md, "Deep variant").
 /// </summary>
 public static class DeepClamTraining
 {
@@ -28,11 +29,13 @@ public static class DeepClamTraining
         using var network = new DeepClusteringNetwork(dimension, deep.HiddenSize, deep.LatentSize);
         network.to(device);
         var order = Enumerable.Range(0, rows).Select(i => (long)i).ToArray();
+        using var graph = deep.NeighbourWeight > 0 ? NeighbourGraph.Nearest(x, Math.Min(deep.NeighbourCount, rows - 1)) : null;
+        var pass = new Pass(network, x, graph, deep.NeighbourWeight, order, options.BatchSize, random, device);
 
         using (var pretrain = new AdamOptimizer(network.parameters(), deep.LearningRate))
         {
             for (var epoch = 0; epoch < deep.PretrainEpochs; epoch++)
-                Epoch(network, [pretrain], x, order, options.BatchSize, random, device);
+                pass.Run([pretrain]);
         }
 
         var seeding = options with { Deep = null, Initialization = options.Initialization == PrototypeInitialization.Gaussian ? PrototypeInitialization.KMeans : options.Initialization };
@@ -52,38 +55,59 @@ public static class DeepClamTraining
         using var prototypeOptimizer = new AdamOptimizer(contractionParameters, options.LearningRate);
         AdamOptimizer[] joint = [networkOptimizer, prototypeOptimizer];
         var losses = new List<double>();
-        var best = (Loss: double.PositiveInfinity, Encoder: Snapshot(network, dimension, deep), Prototypes: prototypes);
+        var stopping = new EarlyStopping(options.Tolerance);
+        var best = (Encoder: Snapshot(network, dimension, deep), Prototypes: prototypes);
         for (var epoch = 1; epoch <= options.Epochs; epoch++)
         {
-            var loss = Epoch(network, joint, x, order, options.BatchSize, random, device);
+            var loss = pass.Run(joint);
             losses.Add(loss);
             options.Progress?.Report(new ClusteringEpoch(epoch, loss, prototypeOptimizer.LearningRate));
-            if (loss < best.Loss)
-                best = (loss, Snapshot(network, dimension, deep), network.Contraction!.Prototypes.detach().cpu().data<float>().ToArray());
+            if (stopping.Record(loss))
+                best = (Snapshot(network, dimension, deep), network.Contraction!.Prototypes.detach().cpu().data<float>().ToArray());
+            if (stopping.ShouldStop)
+                break;
         }
         return (best.Encoder, best.Prototypes, beta, losses);
     }
 
-    // One pass of mean squared reconstruction error, in shuffled batches; returns the epoch's mean loss.
-    private static double Epoch(DeepClusteringNetwork network, AdamOptimizer[] optimizers, Tensor x, long[] order, int batchSize, Random random, Device device)
+    // One epoch over every row in shuffled batches: mean squared reconstruction error, plus the neighbour embedding of
+    // each row's code with the code of one of its graph neighbours drawn at random. Returns the epoch's mean loss.
+    private sealed record Pass(DeepClusteringNetwork Network, Tensor X, Tensor? Graph, double NeighbourWeight, long[] Order, int BatchSize, Random Random, Device Device)
     {
-        random.Shuffle(order);
-        var total = 0.0;
-        for (var start = 0; start < order.Length; start += batchSize)
+        public double Run(AdamOptimizer[] optimizers)
         {
-            using var scope = torch.NewDisposeScope();
-            var count = Math.Min(batchSize, order.Length - start);
-            var batch = x.index_select(0, torch.tensor(order.AsSpan(start, count).ToArray(), device: device));
-            var error = batch.add(network.forward(batch), TorchScalars.MinusOne);
-            var loss = error.mul(error).mean();
-            foreach (var optimizer in optimizers)
-                optimizer.ZeroGrad();
-            loss.backward();
-            foreach (var optimizer in optimizers)
-                optimizer.Step();
-            total += loss.item<float>() * count;
+            Random.Shuffle(Order);
+            var total = 0.0;
+            for (var start = 0; start < Order.Length; start += BatchSize)
+            {
+                using var scope = torch.NewDisposeScope();
+                var rows = Order.AsSpan(start, Math.Min(BatchSize, Order.Length - start)).ToArray();
+                var batch = X.index_select(0, torch.tensor(rows, device: Device));
+                var codes = Network.Encode(batch);
+                var error = batch.add(Network.Decode(Network.Contract(codes)), TorchScalars.MinusOne);
+                var loss = error.mul(error).mean();
+                if (Graph is not null)
+                {
+                    using var weight = NeighbourWeight.ToScalar();
+                    loss = loss.add(NeighbourEmbeddingLoss.Compute(codes, Network.Encode(X.index_select(0, Neighbours(rows)))), weight);
+                }
+                foreach (var optimizer in optimizers)
+                    optimizer.ZeroGrad();
+                loss.backward();
+                foreach (var optimizer in optimizers)
+                    optimizer.Step();
+                total += loss.item<float>() * rows.Length;
+            }
+            return total / Order.Length;
         }
-        return total / order.Length;
+
+        // One neighbour of each row, drawn uniformly from its row of the graph.
+        private Tensor Neighbours(long[] rows)
+        {
+            var count = (int)Graph!.shape[1];
+            var flat = rows.Select(row => row * count + Random.Next(count)).ToArray();
+            return Graph.flatten().index_select(0, torch.tensor(flat, device: Device));
+        }
     }
 
     private static Encoder Snapshot(DeepClusteringNetwork network, int dimension, DeepClusteringOptions deep)

@@ -39,14 +39,11 @@ public sealed class DeepClusteringNetwork : nn.Module<Tensor, Tensor>
         register_module("contraction", layer);
     }
 
+    /// <summary>f_ρ(z), or z itself before a contraction is attached.</summary>
+    public Tensor Contract(Tensor z) => contraction is null ? z : contraction.forward(z, torch.ones_like(z));
+
     /// <summary>The reconstruction d_θ(f_ρ(e_φ(x))), or d_θ(e_φ(x)) before a contraction is attached.</summary>
-    public override Tensor forward(Tensor x)
-    {
-        var z = Encode(x);
-        if (contraction is not null)
-            z = contraction.forward(z, torch.ones_like(z));
-        return Decode(z);
-    }
+    public override Tensor forward(Tensor x) => Decode(Contract(Encode(x)));
 
     /// <summary>The encoder's weights and biases (W₁ h×d, b₁, W₂ z×h, b₂), row-major, for managed inference.</summary>
     public (float[] W1, float[] B1, float[] W2, float[] B2) EncoderWeights()

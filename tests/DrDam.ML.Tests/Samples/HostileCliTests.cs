@@ -59,6 +59,12 @@ public sealed class HostileCliTests : IDisposable
         => FailsWithOneLine(expected, ["cluster", .. arguments.Split(' '), "--json"]);
 
     [Theory]
+    [InlineData("--neighbour-weight 1", "--neighbour-weight applies to --deep only.")]
+    [InlineData("--deep --neighbour-weight -1", "NeighbourWeight must be a finite number >= 0 (got -1).")]
+    public void ClusterNeighbourWeightIsCheckedAndNeedsDeep(string arguments, string expected)
+        => FailsWithOneLine(expected, ["cluster", .. arguments.Split(' '), "--json"]);
+
+    [Theory]
     [InlineData("--silos 0", "--silos must be a positive integer (got 0).")]
     [InlineData("--partitions -3", "--partitions must be a positive integer (got -3).")]
     [InlineData("--silos 1 --kill-one", "--kill-one needs at least 2 silos, so that one is left to finish the fit (got --silos 1).")]

@@ -12,6 +12,7 @@ internal static class TorchScalars
 {
     public static readonly Scalar One = 1.0.ToScalar();
     public static readonly Scalar MinusOne = (-1.0).ToScalar();
+    public static readonly Scalar MinusTwo = (-2.0).ToScalar();
     public static readonly Scalar Zero = 0.0.ToScalar();
     public static readonly Scalar Tiny = 1e-30.ToScalar();
 }
