@@ -6,7 +6,7 @@ using Microsoft.ML.Data;
 namespace DrDam.ML.Samples.Clustering;
 
 /// <summary>One epoch of ClAM training as the CLI shows it: the loss, and the NMI of nearest-prototype assignments when labels exist.</summary>
-internal readonly record struct ClusterProgress(int Epoch, double Loss, double? Nmi);
+internal readonly record struct ClusterProgress(int Epoch, double Loss, double? Nmi, bool Pretraining = false);
 
 /// <summary>Settings of a <c>cluster</c> run.</summary>
 internal sealed record ClusterSettings(TabularData Data, int? K, double? Beta, int Steps, int Epochs, int Seed, string Normalize, DeepClusteringOptions? Deep = null, string? Out = null,
@@ -60,7 +60,7 @@ internal static class ClusterJob
         var options = new ClusteringOptions
         {
             ClusteringCount = k, Beta = s.Beta, Steps = s.Steps, Epochs = s.Epochs, Seed = s.Seed,
-            Progress = progress is null ? null : new SynchronousProgress<ClusteringEpoch>(e => progress.Report(new ClusterProgress(e.Epoch, e.Loss, NearestPrototypeNmi(points, truth, e.Prototypes)))),
+            Progress = progress is null ? null : new SynchronousProgress<ClusteringEpoch>(e => progress.Report(new ClusterProgress(e.Epoch, e.Loss, ProgressNmi(points, truth, e), e.Pretraining))),
             Deep = s.Deep, Threads = s.Threads,
         };
         if (s.BatchSize is { } batch)
@@ -112,9 +112,14 @@ internal static class ClusterJob
     private const int ProgressRows = 2000;
 
     // The NMI of assigning each of the first rows to its nearest prototype (what the contraction converges to at large β).
-    private static double? NearestPrototypeNmi(float[][] points, int[]? truth, float[]? prototypes)
+    // The deep variant reports its rows' nearest latent prototypes; otherwise the rows are assigned here.
+    private static double? ProgressNmi(float[][] points, int[]? truth, ClusteringEpoch epoch)
     {
-        if (truth is null || prototypes is null)
+        if (truth is null)
+            return null;
+        if (epoch.Assignments is { } assignments && assignments.Length == truth.Length)
+            return ClusteringScores.NormalizedMutualInformation(truth, assignments);
+        if (epoch.Prototypes is not { } prototypes)
             return null;
         var rows = Math.Min(points.Length, ProgressRows);
         var d = points[0].Length;

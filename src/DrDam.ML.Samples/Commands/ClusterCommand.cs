@@ -66,17 +66,21 @@ internal static class ClusterCommand
             // No live display, but progress still goes to standard error: a long run is never silent.
             var started = System.Diagnostics.Stopwatch.StartNew();
             void Log(string line) => Console.Error.WriteLine($"[{started.Elapsed:hh\\:mm\\:ss}] {line}");
-            report = ClusterJob.Run(settings, new SynchronousProgress<ClusterProgress>(e => Log($"epoch {e.Epoch}/{settings.Epochs}, loss {e.Loss:G4}{Nmi(e)}")), Log);
+            report = ClusterJob.Run(settings, new SynchronousProgress<ClusterProgress>(e => Log(e.Pretraining
+                ? $"pretraining epoch {e.Epoch}/{settings.Deep!.PretrainEpochs}, loss {e.Loss:G4}"
+                : $"epoch {e.Epoch}/{settings.Epochs}, loss {e.Loss:G4}{Nmi(e)}")), Log);
         }
         else
             AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
                 .Start(ctx =>
                 {
+                    var pretraining = settings.Deep is { } deep ? ctx.AddTask("autoencoder pretraining", maxValue: deep.PretrainEpochs) : null;
                     var task = ctx.AddTask("ClAM training", maxValue: settings.Epochs);
                     report = ClusterJob.Run(settings, new Progress<ClusterProgress>(e =>
                     {
-                        task.Value = e.Epoch;
-                        task.Description = $"ClAM training: loss {e.Loss:G4}{Nmi(e)}";
+                        var target = e.Pretraining ? pretraining! : task;
+                        target.Value = e.Epoch;
+                        target.Description = $"{(e.Pretraining ? "autoencoder pretraining" : "ClAM training")}: loss {e.Loss:G4}{Nmi(e)}";
                     }));
                     task.Value = task.MaxValue; // training may stop early, once the loss stalls
                 });

@@ -26,10 +26,12 @@ public enum TrainingDevice
 
 /// <summary>One finished training epoch.</summary>
 /// <param name="Epoch">1-based epoch number.</param>
-/// <param name="Loss">Mean reconstruction loss over the epoch.</param>
+/// <param name="Loss">Mean training loss over the epoch (the reconstruction, plus the neighbour embedding in the deep variant).</param>
 /// <param name="LearningRate">Adam's learning rate during the epoch.</param>
 /// <param name="Prototypes">The prototypes after the epoch (row-major k×d, in the feature space; null for the deep variant, whose prototypes live in its latent space).</param>
-public readonly record struct ClusteringEpoch(int Epoch, double Loss, double LearningRate, float[]? Prototypes = null);
+/// <param name="Assignments">Deep variant only (else null): every training row's nearest prototype (0…k−1) in the latent space after the epoch.</param>
+/// <param name="Pretraining">Deep variant only: an epoch of the autoencoder's pretraining (1 … PretrainEpochs), before the prototypes exist.</param>
+public readonly record struct ClusteringEpoch(int Epoch, double Loss, double LearningRate, float[]? Prototypes = null, int[]? Assignments = null, bool Pretraining = false);
 
 /// <summary>
 /// Settings of ClAM, end-to-end differentiable clustering with an associative memory (docs/CLUSTERING.md),

@@ -34,8 +34,11 @@ public static class DeepClamTraining
 
         using (var pretrain = new AdamOptimizer(network.parameters(), deep.LearningRate))
         {
-            for (var epoch = 0; epoch < deep.PretrainEpochs; epoch++)
-                pass.Run([pretrain]);
+            for (var epoch = 1; epoch <= deep.PretrainEpochs; epoch++)
+            {
+                var loss = pass.Run([pretrain]);
+                options.Progress?.Report(new ClusteringEpoch(epoch, loss, deep.LearningRate, Pretraining: true));
+            }
         }
 
         var seeding = options with { Deep = null, Initialization = options.Initialization == PrototypeInitialization.Gaussian ? PrototypeInitialization.KMeans : options.Initialization };
@@ -61,7 +64,7 @@ public static class DeepClamTraining
         {
             var loss = pass.Run(joint);
             losses.Add(loss);
-            options.Progress?.Report(new ClusteringEpoch(epoch, loss, prototypeOptimizer.LearningRate));
+            options.Progress?.Report(new ClusteringEpoch(epoch, loss, prototypeOptimizer.LearningRate, Assignments: NearestPrototypes(network, x)));
             if (stopping.Record(loss))
                 best = (Snapshot(network, dimension, deep), network.Contraction!.Prototypes.detach().cpu().data<float>().ToArray());
             if (stopping.ShouldStop)
@@ -108,6 +111,16 @@ public static class DeepClamTraining
             var flat = rows.Select(row => row * count + Random.Next(count)).ToArray();
             return Graph.flatten().index_select(0, torch.tensor(flat, device: Device));
         }
+    }
+
+    // Each row's nearest prototype in the latent space: argmin_c ‖c‖² − 2·z·c.
+    private static int[] NearestPrototypes(DeepClusteringNetwork network, Tensor x)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var _ = torch.no_grad();
+        var prototypes = network.Contraction!.Prototypes;
+        var scores = network.Encode(x).matmul(prototypes.t()).mul(TorchScalars.MinusTwo).add(prototypes.mul(prototypes).sum(1));
+        return scores.argmin(1).to_type(ScalarType.Int32).cpu().data<int>().ToArray();
     }
 
     private static Encoder Snapshot(DeepClusteringNetwork network, int dimension, DeepClusteringOptions deep)

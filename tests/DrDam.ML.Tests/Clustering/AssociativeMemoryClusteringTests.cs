@@ -83,6 +83,12 @@ public sealed class AssociativeMemoryClusteringTests : IDisposable
         Assert.DoesNotContain("DrDam.ML.TorchSharp", loaded);
     }
 
+    // Records every report on the training thread (Progress<T> would post them to the thread pool).
+    private sealed class Recorder(List<ClusteringEpoch> epochs) : IProgress<ClusteringEpoch>
+    {
+        public void Report(ClusteringEpoch value) => epochs.Add(value);
+    }
+
     private sealed class Wide
     {
         [VectorType(20)] public float[] Features { get; set; } = [];
@@ -106,12 +112,20 @@ public sealed class AssociativeMemoryClusteringTests : IDisposable
             Features = Enumerable.Range(0, 20).Select(r => Enumerable.Range(0, 4).Sum(c => mixing[r * 4 + c] * p.Features[c]) + 0.05f * (float)Normal(random)).ToArray(),
         }).ToList();
         var data = ml.Data.LoadFromEnumerable(points);
+        var epochs = new List<ClusteringEpoch>();
         var model = ml.Transforms.Conversion.MapValueToKey("Label")
             .Append(ml.Clustering.Trainers.AssociativeMemory(new ClusteringOptions
             {
                 ClusteringCount = 3, Epochs = 15, Seed = 2, Deep = new DeepClusteringOptions { HiddenSize = 32, LatentSize = 4, PretrainEpochs = 20 },
+                Progress = new Recorder(epochs),
             }))
             .Fit(data);
+        // Progress: the 20 pretraining epochs, then joint epochs that assign every row to one of the 3 latent prototypes.
+        Assert.Equal(Enumerable.Range(1, 20), epochs.Where(e => e.Pretraining).Select(e => e.Epoch));
+        Assert.All(epochs.Where(e => e.Pretraining), e => Assert.Null(e.Assignments));
+        var joint = epochs.Where(e => !e.Pretraining).ToList();
+        Assert.NotEmpty(joint);
+        Assert.All(joint, e => Assert.True(e.Assignments!.Length == points.Count && e.Assignments.All(c => c is >= 0 and < 3)));
         var scored = model.Transform(data);
         var metrics = ml.Clustering.Evaluate(scored, labelColumnName: "Label", scoreColumnName: "Score", featureColumnName: "Features");
         Assert.True(metrics.NormalizedMutualInformation > 0.9, $"NMI {metrics.NormalizedMutualInformation}");
