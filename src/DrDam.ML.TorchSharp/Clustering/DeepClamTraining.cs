@@ -75,24 +75,24 @@ public static class DeepClamTraining
 
     // One epoch over every row in shuffled batches: mean squared reconstruction error, plus the neighbour embedding of
     // each row's code with the code of one of its graph neighbours drawn at random. Returns the epoch's mean loss.
-    private sealed record Pass(DeepClusteringNetwork Network, Tensor X, Tensor? Graph, double NeighbourWeight, long[] Order, int BatchSize, Random Random, Device Device)
+    private sealed class Pass(DeepClusteringNetwork network, Tensor x, Tensor? graph, double neighbourWeight, long[] order, int batchSize, Random random, Device device)
     {
         public double Run(AdamOptimizer[] optimizers)
         {
-            Random.Shuffle(Order);
+            random.Shuffle(order);
             var total = 0.0;
-            for (var start = 0; start < Order.Length; start += BatchSize)
+            for (var start = 0; start < order.Length; start += batchSize)
             {
                 using var scope = torch.NewDisposeScope();
-                var rows = Order.AsSpan(start, Math.Min(BatchSize, Order.Length - start)).ToArray();
-                var batch = X.index_select(0, torch.tensor(rows, device: Device));
-                var codes = Network.Encode(batch);
-                var error = batch.add(Network.Decode(Network.Contract(codes)), TorchScalars.MinusOne);
+                var rows = order.AsSpan(start, Math.Min(batchSize, order.Length - start)).ToArray();
+                var batch = x.index_select(0, torch.tensor(rows, device: device));
+                var codes = network.Encode(batch);
+                var error = batch.add(network.Decode(network.Contract(codes)), TorchScalars.MinusOne);
                 var loss = error.mul(error).mean();
-                if (Graph is not null)
+                if (graph is not null)
                 {
-                    using var weight = NeighbourWeight.ToScalar();
-                    loss = loss.add(NeighbourEmbeddingLoss.Compute(codes, Network.Encode(X.index_select(0, Neighbours(rows)))), weight);
+                    using var weight = neighbourWeight.ToScalar();
+                    loss = loss.add(NeighbourEmbeddingLoss.Compute(codes, network.Encode(x.index_select(0, Neighbours(rows)))), weight);
                 }
                 foreach (var optimizer in optimizers)
                     optimizer.ZeroGrad();
@@ -101,15 +101,15 @@ public static class DeepClamTraining
                     optimizer.Step();
                 total += loss.item<float>() * rows.Length;
             }
-            return total / Order.Length;
+            return total / order.Length;
         }
 
         // One neighbour of each row, drawn uniformly from its row of the graph.
         private Tensor Neighbours(long[] rows)
         {
-            var count = (int)Graph!.shape[1];
-            var flat = rows.Select(row => row * count + Random.Next(count)).ToArray();
-            return Graph.flatten().index_select(0, torch.tensor(flat, device: Device));
+            var count = (int)graph!.shape[1];
+            var flat = rows.Select(row => row * count + random.Next(count)).ToArray();
+            return graph.flatten().index_select(0, torch.tensor(flat, device: device));
         }
     }
 

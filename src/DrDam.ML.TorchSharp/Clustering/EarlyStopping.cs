@@ -8,17 +8,15 @@ namespace DrDam.ML.Clustering;
 internal sealed class EarlyStopping(double tolerance)
 {
     private int stalled;
-
-    /// <summary>The lowest epoch loss so far (+∞ before the first).</summary>
-    public double Best { get; private set; } = double.PositiveInfinity;
+    private double best = double.PositiveInfinity;
 
     /// <summary>Records an epoch's loss; true when it is the best so far (keep this epoch's parameters).</summary>
     public bool Record(double loss)
     {
-        stalled = double.IsPositiveInfinity(Best) || loss < Best - tolerance * Math.Abs(Best) ? 0 : stalled + 1;
-        if (!(loss < Best))
+        stalled = double.IsPositiveInfinity(best) || loss < best - tolerance * Math.Abs(best) ? 0 : stalled + 1;
+        if (!(loss < best))
             return false;
-        Best = loss;
+        best = loss;
         return true;
     }
 
