@@ -130,7 +130,7 @@ internal static unsafe class Sgemm
     // from zero, and the slices are added to C in order. So a row of C is bit-identical whether it was
     // computed with 7 other rows here or with 200 in the packed path (a row's retrieval result does not
     // depend on its batch). NT puts the rows of A in the lanes and broadcasts B's rows in place; NN runs the
-    // packed register kernels over B's rows in place.
+    // packed register kernels over B's rows in place, or, for at most HalfRows rows, streams them (KernelRowStream).
     private sealed class SkinnyJob : IParallelWork
     {
         public float* A, B, C, TransposedA;
@@ -155,16 +155,20 @@ internal static unsafe class Sgemm
         {
             var panel = stackalloc float[MR * KC];
             var ragged = stackalloc float[NR * KC];
+            var unalignedSums = stackalloc float[HalfRows * StreamColumns + AlignmentSlack];
+            var sums = CacheLineAligned(unalignedSums);
             for (var pc = 0; pc < K; pc += KC)
             {
                 var kc = Math.Min(KC, K - pc);
                 var add = Accumulate || pc > 0;
                 PackA(A + pc, Lda, M, kc, panel);
-                var jr = 0;
-                if (M <= HalfRows) // half the 8-row tile would be padding: 4 rows over twice the columns instead
-                    for (; jr + 2 * NR <= width; jr += 2 * NR)
-                        KernelHalfRows(kc, panel, B + (long)pc * Ldb + j0 + jr, Ldb, C + j0 + jr, Ldc, M, add);
-                for (; jr < width; jr += NR)
+                if (M <= HalfRows) // half the 8-row tile would be padding: B's rows streamed instead
+                {
+                    for (var jr = 0; jr < width; jr += StreamColumns)
+                        KernelRowStream(kc, panel, B + (long)pc * Ldb + j0 + jr, Ldb, Math.Min(StreamColumns, width - jr), sums, C + j0 + jr, Ldc, M, add);
+                    continue;
+                }
+                for (var jr = 0; jr < width; jr += NR)
                 {
                     var nr = Math.Min(NR, width - jr);
                     if (nr == NR)
@@ -427,38 +431,77 @@ internal static unsafe class Sgemm
 
     private const int HalfRows = MR / 2;
 
-    // The 4×64 tile for at most 4 rows of A (a panel packed for MR rows, of which the first mr are read), B's rows read
-    // in place: per p, 4 loads of B and 4 broadcasts feed 16 fused multiply-adds, as in Kernel, and each C element is the
-    // same chain over the slice.
+    // Columns of C per call of KernelRowStream: its partial sums for HalfRows rows take 16 KB, within L1.
+    private const int StreamColumns = 1024;
+
+    // At most HalfRows rows of A against B's rows read in place, for `width` ≤ StreamColumns columns. Four rows of B at a
+    // time, each 16-column block of the partial sums (rows of `sums`, in L1) takes their fused multiply-adds in p order,
+    // so every C element is the same chain from zero over the slice as in the register kernels. But B is read row after
+    // row, each row's columns contiguous, where a register tile walked a 64-column strip down the slice at a stride of
+    // ldb: every row a new page, out of the prefetchers' reach, so the tile waited on the last-level cache for each row
+    // (docs/ROOFLINE.md).
     [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
-    private static void KernelHalfRows(int kc, float* a, float* b, int strideB, float* c, int ldc, int mr, bool add)
+    private static void KernelRowStream(int kc, float* a, float* b, int ldb, int width, float* sums, float* c, int ldc, int mr, bool add)
     {
-        Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default,
-            c10 = default, c11 = default, c12 = default, c13 = default,
-            c20 = default, c21 = default, c22 = default, c23 = default,
-            c30 = default, c31 = default, c32 = default, c33 = default;
-        for (var p = 0; p < kc; p++)
+        float* t0 = sums, t1 = sums + StreamColumns, t2 = sums + 2 * StreamColumns, t3 = sums + 3 * StreamColumns;
+        new Span<float>(sums, HalfRows * StreamColumns).Clear();
+        var vectors = width & ~15;
+        var p = 0;
+        for (; p + 4 <= kc; p += 4, a += 4 * MR)
         {
-            var (b0, b1, b2, b3) = (Vector512.Load(b), Vector512.Load(b + 16), Vector512.Load(b + 32), Vector512.Load(b + 48));
-            var x = Vector512.Create(a[0]);
-            c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-            c02 = Vector512.FusedMultiplyAdd(x, b2, c02); c03 = Vector512.FusedMultiplyAdd(x, b3, c03);
-            x = Vector512.Create(a[1]);
-            c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
-            c12 = Vector512.FusedMultiplyAdd(x, b2, c12); c13 = Vector512.FusedMultiplyAdd(x, b3, c13);
-            x = Vector512.Create(a[2]);
-            c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
-            c22 = Vector512.FusedMultiplyAdd(x, b2, c22); c23 = Vector512.FusedMultiplyAdd(x, b3, c23);
-            x = Vector512.Create(a[3]);
-            c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
-            c32 = Vector512.FusedMultiplyAdd(x, b2, c32); c33 = Vector512.FusedMultiplyAdd(x, b3, c33);
-            a += MR;
-            b += strideB;
+            float* b0 = b + (long)p * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+            Vector512<float> x00 = Vector512.Create(a[0]), x01 = Vector512.Create(a[1]), x02 = Vector512.Create(a[2]), x03 = Vector512.Create(a[3]),
+                x10 = Vector512.Create(a[MR]), x11 = Vector512.Create(a[MR + 1]), x12 = Vector512.Create(a[MR + 2]), x13 = Vector512.Create(a[MR + 3]),
+                x20 = Vector512.Create(a[2 * MR]), x21 = Vector512.Create(a[2 * MR + 1]), x22 = Vector512.Create(a[2 * MR + 2]), x23 = Vector512.Create(a[2 * MR + 3]),
+                x30 = Vector512.Create(a[3 * MR]), x31 = Vector512.Create(a[3 * MR + 1]), x32 = Vector512.Create(a[3 * MR + 2]), x33 = Vector512.Create(a[3 * MR + 3]);
+            for (var j = 0; j < vectors; j += 16)
+            {
+                var (s0, s1, s2, s3) = (Vector512.Load(t0 + j), Vector512.Load(t1 + j), Vector512.Load(t2 + j), Vector512.Load(t3 + j));
+                var w = Vector512.Load(b0 + j);
+                s0 = Vector512.FusedMultiplyAdd(x00, w, s0); s1 = Vector512.FusedMultiplyAdd(x01, w, s1);
+                s2 = Vector512.FusedMultiplyAdd(x02, w, s2); s3 = Vector512.FusedMultiplyAdd(x03, w, s3);
+                w = Vector512.Load(b1 + j);
+                s0 = Vector512.FusedMultiplyAdd(x10, w, s0); s1 = Vector512.FusedMultiplyAdd(x11, w, s1);
+                s2 = Vector512.FusedMultiplyAdd(x12, w, s2); s3 = Vector512.FusedMultiplyAdd(x13, w, s3);
+                w = Vector512.Load(b2 + j);
+                s0 = Vector512.FusedMultiplyAdd(x20, w, s0); s1 = Vector512.FusedMultiplyAdd(x21, w, s1);
+                s2 = Vector512.FusedMultiplyAdd(x22, w, s2); s3 = Vector512.FusedMultiplyAdd(x23, w, s3);
+                w = Vector512.Load(b3 + j);
+                s0 = Vector512.FusedMultiplyAdd(x30, w, s0); s1 = Vector512.FusedMultiplyAdd(x31, w, s1);
+                s2 = Vector512.FusedMultiplyAdd(x32, w, s2); s3 = Vector512.FusedMultiplyAdd(x33, w, s3);
+                s0.Store(t0 + j); s1.Store(t1 + j); s2.Store(t2 + j); s3.Store(t3 + j);
+            }
+            for (var q = 0; q < 4; q++)
+                RaggedColumns(a + q * MR, b + (long)(p + q) * ldb, vectors, width, sums);
         }
-        Store(c, c00, c01, add); Store(c + 32, c02, c03, add);
-        if (mr > 1) { Store(c + ldc, c10, c11, add); Store(c + ldc + 32, c12, c13, add); }
-        if (mr > 2) { Store(c + 2 * ldc, c20, c21, add); Store(c + 2 * ldc + 32, c22, c23, add); }
-        if (mr > 3) { Store(c + 3 * ldc, c30, c31, add); Store(c + 3 * ldc + 32, c32, c33, add); }
+        for (; p < kc; p++, a += MR)
+        {
+            var row = b + (long)p * ldb;
+            Vector512<float> x0 = Vector512.Create(a[0]), x1 = Vector512.Create(a[1]), x2 = Vector512.Create(a[2]), x3 = Vector512.Create(a[3]);
+            for (var j = 0; j < vectors; j += 16)
+            {
+                var w = Vector512.Load(row + j);
+                Vector512.FusedMultiplyAdd(x0, w, Vector512.Load(t0 + j)).Store(t0 + j);
+                Vector512.FusedMultiplyAdd(x1, w, Vector512.Load(t1 + j)).Store(t1 + j);
+                Vector512.FusedMultiplyAdd(x2, w, Vector512.Load(t2 + j)).Store(t2 + j);
+                Vector512.FusedMultiplyAdd(x3, w, Vector512.Load(t3 + j)).Store(t3 + j);
+            }
+            RaggedColumns(a, row, vectors, width, sums);
+        }
+        for (var i = 0; i < mr; i++)
+        {
+            float* target = c + (long)i * ldc, sum = sums + i * StreamColumns;
+            for (var j = 0; j < width; j++)
+                target[j] = add ? sum[j] + target[j] : sum[j];
+        }
+    }
+
+    // The columns [from, width) past the last whole vector: one row of B, the same fused multiply-add per element.
+    private static void RaggedColumns(float* a, float* row, int from, int width, float* sums)
+    {
+        for (var i = 0; i < HalfRows; i++)
+            for (var j = from; j < width; j++)
+                sums[i * StreamColumns + j] = MathF.FusedMultiplyAdd(a[i], row[j], sums[i * StreamColumns + j]);
     }
 
     // SkipLocalsInit: zeroing the edge tile would be a call with the 16 accumulators live, and without
