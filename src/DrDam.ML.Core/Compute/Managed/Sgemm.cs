@@ -444,7 +444,8 @@ internal static unsafe class Sgemm
     private static void KernelRowStream(int kc, float* a, float* b, int ldb, int width, float* sums, float* c, int ldc, int mr, bool add)
     {
         float* t0 = sums, t1 = sums + StreamColumns, t2 = sums + 2 * StreamColumns, t3 = sums + 3 * StreamColumns;
-        new Span<float>(sums, HalfRows * StreamColumns).Clear();
+        for (var i = 0; i < HalfRows; i++)
+            new Span<float>(sums + i * StreamColumns, width).Clear();
         var vectors = width & ~15;
         var p = 0;
         for (; p + 4 <= kc; p += 4, a += 4 * MR)
