@@ -9,7 +9,9 @@ public sealed class ScaleOutCommandTests
     [Fact]
     public async Task ASmallScaleOutWithAKilledSiloReportsNoLostOrDuplicateRows()
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        // Its own working directory: once, in a full clean-clone run, the inherited one was gone by the time the command
+        // started redis-server, and resolving the executable's path failed ("Unable to find the specified file").
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
         foreach (var argument in new[] { typeof(Samples.Cli).Assembly.Location, "scale-out", "--silos", "2", "--rows", "600", "--partitions", "8", "--features", "512", "--queries", "4", "--kill-one", "--json" })
             start.ArgumentList.Add(argument);
         using var process = Process.Start(start)!;
