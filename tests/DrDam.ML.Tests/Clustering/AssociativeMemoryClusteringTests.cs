@@ -126,6 +126,9 @@ public sealed class AssociativeMemoryClusteringTests : IDisposable
         var joint = epochs.Where(e => !e.Pretraining).ToList();
         Assert.NotEmpty(joint);
         Assert.All(joint, e => Assert.True(e.Assignments!.Length == points.Count && e.Assignments.All(c => c is >= 0 and < 3)));
+        var truth = points.Select(p => (int)p.Label).ToArray();
+        Assert.True(DrDam.ML.Samples.Clustering.ClusteringScores.NormalizedMutualInformation(truth, joint[^1].Assignments!) > 0.9,
+            "the reported assignments are the clusters the network has found");
         var scored = model.Transform(data);
         var metrics = ml.Clustering.Evaluate(scored, labelColumnName: "Label", scoreColumnName: "Score", featureColumnName: "Features");
         Assert.True(metrics.NormalizedMutualInformation > 0.9, $"NMI {metrics.NormalizedMutualInformation}");

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -491,9 +492,12 @@ internal static unsafe class Sgemm
         }
         for (var i = 0; i < mr; i++)
         {
-            float* target = c + (long)i * ldc, sum = sums + i * StreamColumns;
-            for (var j = 0; j < width; j++)
-                target[j] = add ? sum[j] + target[j] : sum[j];
+            var sum = new ReadOnlySpan<float>(sums + i * StreamColumns, width);
+            var target = new Span<float>(c + (long)i * ldc, width);
+            if (add)
+                TensorPrimitives.Add(sum, target, target);
+            else
+                sum.CopyTo(target);
         }
     }
 
