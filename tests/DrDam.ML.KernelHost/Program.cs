@@ -1,11 +1,13 @@
 using System.Runtime.Intrinsics;
 using DrDam.ML.Compute;
+using DrDam.ML.Compute.Managed;
 using DrDam.ML.Memory;
 using DrDam.ML.Memory.Features;
 
 // Prints the widest accelerated vector, then one line per workload: its name, whether each row gave the same bits alone
 // as in the batch, and every energy and gradient value ("R" round-trip format). The MrDAM batch takes the packed product,
-// the DrDAM batches of 12 and of 3 rows the packed and the skinny ones, cached and bfloat16 Ω.
+// the DrDAM batches of 12, 3 and 6 rows the packed and the two skinny ones, cached and bfloat16 Ω. The last workload is
+// Sgemm itself: products of every shape class, whose values must be the same bits on every path.
 const int d = 40, rows = 12;
 var random = new Random(1);
 float[] Uniform(int length) => Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() * 0.3)).ToArray();
@@ -22,8 +24,41 @@ foreach (var storage in new[] { ProjectionStorage.Cached, ProjectionStorage.Cach
     distributed.AddRange(patterns, 30);
     Report($"drdam-{storage}", distributed, rows);
     Report($"drdam-{storage}-skinny", distributed, 3);
+    Report($"drdam-{storage}-skinny-6", distributed, 6);
 }
+ReportProducts();
 return 0;
+
+// C = A·op(B), then C += A·op(B) again, for skinny (1, 3, 4, 6, 8 rows) and packed (9, 21) shapes, ragged n, k across two
+// slices of Sgemm.SliceDepth; each row is also multiplied alone.
+unsafe void ReportProducts()
+{
+    const int k = Sgemm.SliceDepth + 37, n = 70;
+    var values = new List<float>();
+    var alone = true;
+    foreach (var transposeB in new[] { false, true })
+    {
+        foreach (var m in new[] { 1, 3, 4, 6, 8, 9, 21 })
+        {
+            var (a, b) = (Uniform(m * k), Uniform(n * k));
+            var (c, row) = (new float[m * n], new float[n]);
+            fixed (float* pa = a, pb = b, pc = c, pr = row)
+            {
+                var ldb = transposeB ? k : n;
+                Sgemm.Multiply(pa, k, pb, ldb, transposeB, pc, n, m, n, k, accumulate: false);
+                Sgemm.Multiply(pa, k, pb, ldb, transposeB, pc, n, m, n, k, accumulate: true);
+                for (var i = 0; i < m; i++)
+                {
+                    Sgemm.Multiply(pa + i * k, k, pb, ldb, transposeB, pr, n, 1, n, k, accumulate: false);
+                    Sgemm.Multiply(pa + i * k, k, pb, ldb, transposeB, pr, n, 1, n, k, accumulate: true);
+                    alone &= row.AsSpan().SequenceEqual(c.AsSpan(i * n, n));
+                }
+            }
+            values.AddRange(c);
+        }
+    }
+    Console.WriteLine($"sgemm {alone} {string.Join(' ', values.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))}");
+}
 
 void Report(string name, IAssociativeMemory memory, int count)
 {

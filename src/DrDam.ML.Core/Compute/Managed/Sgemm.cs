@@ -163,10 +163,14 @@ internal static unsafe class Sgemm
                 var kc = Math.Min(KC, K - pc);
                 var add = Accumulate || pc > 0;
                 PackA(A + pc, Lda, M, kc, panel);
-                if (M <= HalfRows) // half the 8-row tile would be padding: B's rows streamed instead
+                // Half the 8-row tile would be padding, or (without 512-bit vectors) its quarters would re-read B at a
+                // stride: B's rows are streamed instead, once per half of the rows.
+                if (M <= HalfRows || !Vector512.IsHardwareAccelerated)
                 {
-                    for (var jr = 0; jr < width; jr += StreamColumns)
-                        KernelRowStream(kc, panel, B + (long)pc * Ldb + j0 + jr, Ldb, Math.Min(StreamColumns, width - jr), sums, C + j0 + jr, Ldc, M, add);
+                    for (var i = 0; i < M; i += HalfRows)
+                        for (var jr = 0; jr < width; jr += StreamColumns)
+                            KernelRowStream(kc, panel + i, B + (long)pc * Ldb + j0 + jr, Ldb, Math.Min(StreamColumns, width - jr), sums,
+                                C + (long)i * Ldc + j0 + jr, Ldc, Math.Min(HalfRows, M - i), add);
                     continue;
                 }
                 for (var jr = 0; jr < width; jr += NR)
@@ -325,7 +329,7 @@ internal static unsafe class Sgemm
                             // apart, which at strides of a multiple of 4 KB all fall in one L1 set, and a copy pays off.
                             var panel = pb + jr * kc;
                             var stride = NR;
-                            if (!TransposeB && nr == NR && rowPanels < PackedReuse)
+                            if (!TransposeB && nr == NR && rowPanels < PackedReuse && Vector512.IsHardwareAccelerated)
                             {
                                 panel = B + (long)pc * Ldb + jc + jr;
                                 stride = Ldb;
@@ -441,12 +445,72 @@ internal static unsafe class Sgemm
     // row, each row's columns contiguous, where a register tile walked a 64-column strip down the slice at a stride of
     // ldb: every row a new page, out of the prefetchers' reach, so the tile waited on the last-level cache for each row
     // (docs/ROOFLINE.md).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
     private static void KernelRowStream(int kc, float* a, float* b, int ldb, int width, float* sums, float* c, int ldc, int mr, bool add)
     {
-        float* t0 = sums, t1 = sums + StreamColumns, t2 = sums + 2 * StreamColumns, t3 = sums + 3 * StreamColumns;
         for (var i = 0; i < HalfRows; i++)
             new Span<float>(sums + i * StreamColumns, width).Clear();
+        if (Vector512.IsHardwareAccelerated)
+            RowStream512(kc, a, b, ldb, width, sums);
+        else
+            RowStream256(kc, a, b, ldb, width, sums);
+        for (var i = 0; i < mr; i++)
+        {
+            var sum = new ReadOnlySpan<float>(sums + i * StreamColumns, width);
+            var target = new Span<float>(c + (long)i * ldc, width);
+            if (add)
+                TensorPrimitives.Add(sum, target, target);
+            else
+                sum.CopyTo(target);
+        }
+    }
+
+    // KernelRowStream's sums in 256-bit vectors, two rows of B at a time: the 8 broadcasts of A, 4 sums and a row of B
+    // take 13 of AVX2's 16 registers.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
+    private static void RowStream256(int kc, float* a, float* b, int ldb, int width, float* sums)
+    {
+        float* t0 = sums, t1 = sums + StreamColumns, t2 = sums + 2 * StreamColumns, t3 = sums + 3 * StreamColumns;
+        var vectors = width & ~7;
+        var p = 0;
+        for (; p + 2 <= kc; p += 2, a += 2 * MR)
+        {
+            float* b0 = b + (long)p * ldb, b1 = b0 + ldb;
+            Vector256<float> x00 = Vector256.Create(a[0]), x01 = Vector256.Create(a[1]), x02 = Vector256.Create(a[2]), x03 = Vector256.Create(a[3]),
+                x10 = Vector256.Create(a[MR]), x11 = Vector256.Create(a[MR + 1]), x12 = Vector256.Create(a[MR + 2]), x13 = Vector256.Create(a[MR + 3]);
+            for (var j = 0; j < vectors; j += 8)
+            {
+                var (s0, s1, s2, s3) = (Vector256.Load(t0 + j), Vector256.Load(t1 + j), Vector256.Load(t2 + j), Vector256.Load(t3 + j));
+                var w = Vector256.Load(b0 + j);
+                s0 = Vector256.FusedMultiplyAdd(x00, w, s0); s1 = Vector256.FusedMultiplyAdd(x01, w, s1);
+                s2 = Vector256.FusedMultiplyAdd(x02, w, s2); s3 = Vector256.FusedMultiplyAdd(x03, w, s3);
+                w = Vector256.Load(b1 + j);
+                s0 = Vector256.FusedMultiplyAdd(x10, w, s0); s1 = Vector256.FusedMultiplyAdd(x11, w, s1);
+                s2 = Vector256.FusedMultiplyAdd(x12, w, s2); s3 = Vector256.FusedMultiplyAdd(x13, w, s3);
+                s0.Store(t0 + j); s1.Store(t1 + j); s2.Store(t2 + j); s3.Store(t3 + j);
+            }
+            RaggedColumns(a, b0, vectors, width, sums);
+            RaggedColumns(a + MR, b1, vectors, width, sums);
+        }
+        for (; p < kc; p++, a += MR)
+        {
+            var row = b + (long)p * ldb;
+            Vector256<float> x0 = Vector256.Create(a[0]), x1 = Vector256.Create(a[1]), x2 = Vector256.Create(a[2]), x3 = Vector256.Create(a[3]);
+            for (var j = 0; j < vectors; j += 8)
+            {
+                var w = Vector256.Load(row + j);
+                Vector256.FusedMultiplyAdd(x0, w, Vector256.Load(t0 + j)).Store(t0 + j);
+                Vector256.FusedMultiplyAdd(x1, w, Vector256.Load(t1 + j)).Store(t1 + j);
+                Vector256.FusedMultiplyAdd(x2, w, Vector256.Load(t2 + j)).Store(t2 + j);
+                Vector256.FusedMultiplyAdd(x3, w, Vector256.Load(t3 + j)).Store(t3 + j);
+            }
+            RaggedColumns(a, row, vectors, width, sums);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
+    private static void RowStream512(int kc, float* a, float* b, int ldb, int width, float* sums)
+    {
+        float* t0 = sums, t1 = sums + StreamColumns, t2 = sums + 2 * StreamColumns, t3 = sums + 3 * StreamColumns;
         var vectors = width & ~15;
         var p = 0;
         for (; p + 4 <= kc; p += 4, a += 4 * MR)
@@ -490,15 +554,6 @@ internal static unsafe class Sgemm
             }
             RaggedColumns(a, row, vectors, width, sums);
         }
-        for (var i = 0; i < mr; i++)
-        {
-            var sum = new ReadOnlySpan<float>(sums + i * StreamColumns, width);
-            var target = new Span<float>(c + (long)i * ldc, width);
-            if (add)
-                TensorPrimitives.Add(sum, target, target);
-            else
-                sum.CopyTo(target);
-        }
     }
 
     // The columns [from, width) past the last whole vector: one row of B, the same fused multiply-add per element.
@@ -509,10 +564,79 @@ internal static unsafe class Sgemm
                 sums[i * StreamColumns + j] = MathF.FusedMultiplyAdd(a[i], row[j], sums[i * StreamColumns + j]);
     }
 
+    // The MR×NR register tile, 512 bits wide where the CPU has them; else in 4×16 quarters (AVX2 has 16 registers, and
+    // the 8×32 tile's 16 accumulators would be 32 halves, spilled in the loop). Either way each C element is the same
+    // chain of fused multiply-adds over p, so the bits do not depend on the path.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Kernel(int kc, float* a, float* b, int strideB, float* c, int ldc, int mr, int nr, bool add)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Kernel512(kc, a, b, strideB, c, ldc, mr, nr, add);
+            return;
+        }
+        for (var i = 0; i < mr; i += QuarterRows)
+            for (var j = 0; j < nr; j += QuarterColumns)
+                KernelQuarter(kc, a + i, b + j, strideB, c + (long)i * ldc + j, ldc, Math.Min(QuarterRows, mr - i), Math.Min(QuarterColumns, nr - j), add);
+    }
+
+    private const int QuarterRows = MR / 2, QuarterColumns = NR / 2;
+
+    // Rows [i, i + 4) and columns [j, j + 16) of the tile in 256-bit vectors: 8 accumulators, two loads of B and four
+    // broadcasts of A per p. a and b point at the quarter's first row and column of the packed A panel and of B.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
+    private static void KernelQuarter(int kc, float* a, float* b, int strideB, float* c, int ldc, int mr, int nr, bool add)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default,
+            c20 = default, c21 = default, c30 = default, c31 = default;
+        for (var p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + 8);
+            var x = Vector256.Create(a[0]);
+            c00 = Vector256.FusedMultiplyAdd(x, b0, c00); c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
+            x = Vector256.Create(a[1]);
+            c10 = Vector256.FusedMultiplyAdd(x, b0, c10); c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
+            x = Vector256.Create(a[2]);
+            c20 = Vector256.FusedMultiplyAdd(x, b0, c20); c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
+            x = Vector256.Create(a[3]);
+            c30 = Vector256.FusedMultiplyAdd(x, b0, c30); c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
+            a += MR;
+            b += strideB;
+        }
+        if (mr == QuarterRows && nr == QuarterColumns)
+        {
+            Store(c, c00, c01, add); Store(c + ldc, c10, c11, add);
+            Store(c + 2 * ldc, c20, c21, add); Store(c + 3 * ldc, c30, c31, add);
+            return;
+        }
+        var tile = stackalloc float[QuarterRows * QuarterColumns];
+        c00.Store(tile); c01.Store(tile + 8); c10.Store(tile + 16); c11.Store(tile + 24);
+        c20.Store(tile + 32); c21.Store(tile + 40); c30.Store(tile + 48); c31.Store(tile + 56);
+        for (var i = 0; i < mr; i++)
+        {
+            var row = c + (long)i * ldc;
+            for (var j = 0; j < nr; j++)
+                row[j] = add ? row[j] + tile[i * QuarterColumns + j] : tile[i * QuarterColumns + j];
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* c, Vector256<float> low, Vector256<float> high, bool add)
+    {
+        if (add)
+        {
+            low += Vector256.Load(c);
+            high += Vector256.Load(c + 8);
+        }
+        low.Store(c);
+        high.Store(c + 8);
+    }
+
     // SkipLocalsInit: zeroing the edge tile would be a call with the 16 accumulators live, and without
     // PGO block weights the JIT then spills them inside the loop (5× slower).
     [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
-    private static void Kernel(int kc, float* a, float* b, int strideB, float* c, int ldc, int mr, int nr, bool add)
+    private static void Kernel512(int kc, float* a, float* b, int strideB, float* c, int ldc, int mr, int nr, bool add)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default,
             c20 = default, c21 = default, c30 = default, c31 = default,
