@@ -6,7 +6,8 @@ using DrDam.ML.Memory.Features;
 
 // Prints the widest accelerated vector, then one line per workload: its name, whether each row gave the same bits alone
 // as in the batch, and every energy and gradient value ("R" round-trip format). The MrDAM batch takes the packed product,
-// the DrDAM batches of 12, 3 and 6 rows the packed and the two skinny ones, cached and bfloat16 Ω. The last workload is
+// the DrDAM batches of 12, 3 and 6 rows the packed and the two skinny ones, with Ω cached, in bfloat16 and made on demand
+// (the Gaussian generator's path). The last workload is
 // Sgemm itself: products of every shape class, whose values must be the same bits on every path.
 const int d = 40, rows = 12;
 var random = new Random(1);
@@ -18,7 +19,7 @@ Console.WriteLine(Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAc
 var matrix = new MemoryMatrix(d, new MemoryMatrixOptions { Beta = 8 });
 matrix.AddRange(patterns, 30);
 Report("mrdam", matrix, rows);
-foreach (var storage in new[] { ProjectionStorage.Cached, ProjectionStorage.CachedBFloat16 })
+foreach (var storage in new[] { ProjectionStorage.Cached, ProjectionStorage.CachedBFloat16, ProjectionStorage.OnDemand })
 {
     var distributed = new DistributedMemory(d, new DistributedMemoryOptions { Beta = 5, FeatureCount = 1500, ProjectionBlockSize = 600, Seed = 3, ProjectionStorage = storage });
     distributed.AddRange(patterns, 30);

@@ -5,7 +5,7 @@ namespace DrDam.ML.Tests.Compute;
 
 /// <summary>
 /// The managed kernels on every instruction set a host may offer: tests/DrDam.ML.KernelHost runs the MrDAM step and the
-/// packed and skinny DrDAM steps (cached and bfloat16 Ω) in a fresh process with AVX-512, then AVX2, switched off
+/// packed and skinny DrDAM steps (cached, bfloat16 and on-demand Ω) in a fresh process with AVX-512, then AVX2, switched off
 /// (the runtime's DOTNET_EnableAVX512 and DOTNET_EnableAVX2). Each path must keep every row's bits alone and batched,
 /// and agree with the host's widest path to float rounding (vector widths change the summation order of the reductions
 /// around the products). The products themselves (the "sgemm" workload) are the same bits on every path: each element
@@ -43,7 +43,7 @@ public class InstructionSetPathTests
         foreach (var (bits, workloads) in narrower.Prepend(widest))
         {
             Assert.True(bits <= widest.VectorBits);
-            Assert.Equal(8, workloads.Count);
+            Assert.Equal(11, workloads.Count);
             foreach (var (name, (alone, values)) in workloads)
             {
                 Assert.True(alone, $"{name} at {bits} bits: a row alone differs from itself in the batch");

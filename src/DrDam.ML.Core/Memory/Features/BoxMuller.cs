@@ -30,6 +30,16 @@ internal static class BoxMuller
                 (r * sin).CopyTo(sines.Slice(i, 16));
             }
         }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + 8 <= sines.Length; i += 8)
+            {
+                var (sin, cos) = SinCos(Vector256.Create(angle.Slice(i, 8)));
+                var r = Vector256.Create(radius.Slice(i, 8));
+                (r * cos).CopyTo(cosines.Slice(i, 8));
+                (r * sin).CopyTo(sines.Slice(i, 8));
+            }
+        }
         for (; i < cosines.Length; i++)
         {
             var (sin, cos) = SinCos(angle[i]);
@@ -61,6 +71,27 @@ internal static class BoxMuller
         pc = Vector512.FusedMultiplyAdd(z, pc, Vector512.Create(C2));
         var cosHalf = Vector512.FusedMultiplyAdd(z, pc, Vector512<float>.One);
         var two = Vector512.Create(2f);
+        return (two * sinHalf * cosHalf, (cosHalf - sinHalf) * (cosHalf + sinHalf));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<float> Sin, Vector256<float> Cos) SinCos(Vector256<float> u)
+    {
+        var s = (u - Vector256.Create(0.5f)) * Vector256.Create(MathF.PI);
+        var z = s * s;
+        var ps = Vector256.FusedMultiplyAdd(z, Vector256.Create(S11), Vector256.Create(S9));
+        ps = Vector256.FusedMultiplyAdd(z, ps, Vector256.Create(S7));
+        ps = Vector256.FusedMultiplyAdd(z, ps, Vector256.Create(S5));
+        ps = Vector256.FusedMultiplyAdd(z, ps, Vector256.Create(S3));
+        ps = Vector256.FusedMultiplyAdd(z, ps, Vector256<float>.One);
+        var sinHalf = s * ps;
+        var pc = Vector256.FusedMultiplyAdd(z, Vector256.Create(C12), Vector256.Create(C10));
+        pc = Vector256.FusedMultiplyAdd(z, pc, Vector256.Create(C8));
+        pc = Vector256.FusedMultiplyAdd(z, pc, Vector256.Create(C6));
+        pc = Vector256.FusedMultiplyAdd(z, pc, Vector256.Create(C4));
+        pc = Vector256.FusedMultiplyAdd(z, pc, Vector256.Create(C2));
+        var cosHalf = Vector256.FusedMultiplyAdd(z, pc, Vector256<float>.One);
+        var two = Vector256.Create(2f);
         return (two * sinHalf * cosHalf, (cosHalf - sinHalf) * (cosHalf + sinHalf));
     }
 

@@ -7,7 +7,7 @@ namespace DrDam.ML.Memory.Features;
 /// <summary>
 /// Rows of independent standard normal numbers, addressed by (seed, stream, row): row r is the same
 /// whichever thread asks for it and whatever was generated before (Box–Muller over Philox uniforms).
-/// The uniforms are exact on every path (AVX-512 or scalar) and the angle's sine and cosine are
+/// The uniforms are exact on every path (AVX-512, AVX2 or scalar) and the angle's sine and cosine are
 /// polynomials with fused multiply-adds; only the logarithm (TensorPrimitives) may differ across
 /// processors, in the last bit.
 /// </summary>
@@ -27,6 +27,8 @@ public static class GaussianRows
             var angle = rented.AsSpan(padded, padded);
             if (Avx512DQ.IsSupported)
                 FillUniformsAvx512(seed, stream, row, radius, angle);
+            else if (Avx2.IsSupported)
+                FillUniformsAvx2(seed, stream, row, radius, angle);
             else
                 FillUniformsScalar(seed, stream, row, radius, angle);
             // The row is [r cos θ | r sin θ]: cosines first, then as many sines as the length needs.
@@ -109,6 +111,46 @@ public static class GaussianRows
             ToUnit(c1, c3, unit).CopyTo(angle.Slice(16 * g, 16));
         }
     }
+
+    // The same calls in 256-bit vectors: the two halves of a group (calls 8g..8g+3 and 8g+4..8g+7) side by side, four
+    // 64-bit lanes each, narrowed together into the group's 8 words.
+    internal static void FillUniformsAvx2(ulong seed, RandomStream stream, long row, Span<float> radius, Span<float> angle)
+    {
+        var low32 = Vector256.Create(0xFFFF_FFFFUL);
+        var m0 = Vector256.Create(0xD2511F53UL).AsUInt32();
+        var m1 = Vector256.Create(0xCD9E8D57UL).AsUInt32();
+        var lanes = Vector256.Create(0UL, 1, 2, 3);
+        var rowLow = Vector256.Create((ulong)(uint)row);
+        var rowHigh = Vector256.Create((ulong)RowHigh(stream, row));
+        var tag = Vector256.Create((ulong)Tag);
+        var unit = Vector256.Create(1f / (1 << 24));
+        for (var g = 0; g < radius.Length / 16; g++)
+        {
+            var (a0, a1) = (lanes + Vector256.Create((ulong)(8 * g)), lanes + Vector256.Create((ulong)(8 * g + 4)));
+            var (b0, b1, c0, c1, d0, d1) = (rowLow, rowLow, rowHigh, rowHigh, tag, tag);
+            var k0 = (uint)seed;
+            var k1 = (uint)(seed >> 32);
+            for (var round = 0; round < 10; round++)
+            {
+                var (key0, key1) = (Vector256.Create((ulong)k0), Vector256.Create((ulong)k1));
+                var (p0, q0) = (Avx2.Multiply(a0.AsUInt32(), m0), Avx2.Multiply(a1.AsUInt32(), m0));
+                var (p1, q1) = (Avx2.Multiply(c0.AsUInt32(), m1), Avx2.Multiply(c1.AsUInt32(), m1));
+                (a0, a1) = (Vector256.ShiftRightLogical(p1, 32) ^ b0 ^ key0, Vector256.ShiftRightLogical(q1, 32) ^ b1 ^ key0);
+                (c0, c1) = (Vector256.ShiftRightLogical(p0, 32) ^ d0 ^ key1, Vector256.ShiftRightLogical(q0, 32) ^ d1 ^ key1);
+                (b0, b1, d0, d1) = (p1 & low32, q1 & low32, p0 & low32, q0 & low32);
+                k0 += 0x9E3779B9;
+                k1 += 0xBB67AE85;
+            }
+            ToUnit(a0, a1, unit).CopyTo(radius.Slice(16 * g, 8));
+            ToUnit(c0, c1, unit).CopyTo(radius.Slice(16 * g + 8, 8));
+            ToUnit(b0, b1, unit).CopyTo(angle.Slice(16 * g, 8));
+            ToUnit(d0, d1, unit).CopyTo(angle.Slice(16 * g + 8, 8));
+        }
+    }
+
+    // ((x >> 8) + 1)·2⁻²⁴ for the 32-bit words in 64-bit lanes: exact (at most 2²⁴), as in Philox.ToUnitInterval.
+    private static Vector256<float> ToUnit(Vector256<ulong> first, Vector256<ulong> second, Vector256<float> unit)
+        => Vector256.ConvertToSingle((Vector256.ShiftRightLogical(Vector256.Narrow(first, second), 8) + Vector256<uint>.One).AsInt32()) * unit;
 
     // ((x >> 8) + 1)·2⁻²⁴ for the eight words of each vector: exact, as in Philox.ToUnitInterval.
     private static Vector512<float> ToUnit(Vector512<ulong> first, Vector512<ulong> second, Vector512<float> unit)
