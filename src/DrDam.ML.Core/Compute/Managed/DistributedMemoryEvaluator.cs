@@ -80,14 +80,21 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
         for (var b = 0; b < features.BlockCount; b++)
         {
             var (start, n) = features.BlockRange(b);
-            // A skinny batch writes Ω slice by slice, except orthogonal rows made on demand (a slice would redo its group's prefix).
-            var fillBySlice = skinny && !features.IsCached && !(features.IsGenerated && features.Projection.Orthogonal);
-            if (!features.IsCached && !fillBySlice)
+            // A skinny batch reads a bfloat16 Ω where it is (the kernels widen it as they load), and writes Ω made on
+            // demand slice by slice, except orthogonal rows (a slice would redo its group's prefix).
+            var rounded = skinny && features.IsRounded;
+            var fillBySlice = skinny && !features.IsCached && !rounded && !(features.IsGenerated && features.Projection.Orthogonal);
+            if (!features.IsCached && !fillBySlice && !rounded)
                 Regenerate(start, n);
             var slice = skinny ? sliceRows : n;
             for (var offset = 0; offset < n; offset += slice)
             {
                 var count = Math.Min(slice, n - offset);
+                if (rounded)
+                {
+                    StepRounded(b, offset, count, rows, accumulate: b > 0 || offset > 0);
+                    continue;
+                }
                 if (fillBySlice)
                     Regenerate(start + offset, count);
                 var rowsOfOmega = features.IsCached ? features.Block(b, default)[(offset * d)..] : omega.AsSpan(fillBySlice ? 0 : offset * d);
@@ -117,6 +124,21 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
         }
         if (linear)
             AccumulateLinearAttention(start, count, rows, accumulate);
+    }
+
+    // Step for a skinny batch over a bfloat16 Ω, read in place: the same products on the widened values, without a
+    // widened copy of the slice.
+    private void StepRounded(int block, int offset, int count, int rows, bool accumulate)
+    {
+        var d = Dimension;
+        (currentBlock, currentOffset, currentCount) = (block, offset, count);
+        fixed (float* pz = z, ps = projections, pu = u, pg = accumulated)
+        fixed (ushort* po = features.RoundedBlock(block)[(offset * d)..])
+        {
+            Sgemm.MultiplyRounded(pz, d, po, d, transposeB: true, ps, count, rows, count, d, accumulate: false);
+            backward.Run(rows);
+            Sgemm.MultiplyRounded(pu, count, po, d, transposeB: false, pg, d, rows, d, count, accumulate);
+        }
     }
 
     // φ, u and the shares of ⟨φ,T⟩ and c for the current rows of Ω, one slice of Sgemm.SliceDepth at a time.

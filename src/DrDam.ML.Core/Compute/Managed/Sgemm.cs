@@ -62,7 +62,7 @@ internal static unsafe class Sgemm
         }
         if (m <= SkinnyRows)
         {
-            MultiplySkinny(a, lda, b, ldb, transposeB, c, ldc, m, n, k, accumulate);
+            MultiplySkinny(a, lda, (byte*)b, rounded: false, ldb, transposeB, c, ldc, m, n, k, accumulate);
             return;
         }
         var job = callerJob ??= new Job();
@@ -74,14 +74,32 @@ internal static unsafe class Sgemm
         job.Run();
     }
 
+    /// <summary>
+    /// <see cref="Multiply"/> for at most <see cref="SkinnyRows"/> rows of A, with B held in bfloat16 (ldb in values) and
+    /// widened as the kernels load it: the same bits as widening B first and multiplying, without the widened copy.
+    /// B's last value must be followed by one more readable value (a bfloat16 broadcast reads 32 bits).
+    /// </summary>
+    public static void MultiplyRounded(float* a, int lda, ushort* b, int ldb, bool transposeB, float* c, int ldc, int m, int n, int k, bool accumulate)
+    {
+        if (m > SkinnyRows)
+            throw new ArgumentOutOfRangeException(nameof(m), $"a product over bfloat16 B takes at most {SkinnyRows} rows of A, not {m}.");
+        if (m == 0 || n == 0 || k == 0)
+        {
+            Multiply(a, lda, null, ldb, transposeB, c, ldc, m, n, k, accumulate);
+            return;
+        }
+        MultiplySkinny(a, lda, (byte*)b, rounded: true, ldb, transposeB, c, ldc, m, n, k, accumulate);
+    }
+
     [ThreadStatic] private static Job? callerJob;
     [ThreadStatic] private static SkinnyJob? callerSkinnyJob;
 
-    private static void MultiplySkinny(float* a, int lda, float* b, int ldb, bool transposeB, float* c, int ldc, int m, int n, int k, bool accumulate)
+    private static void MultiplySkinny(float* a, int lda, byte* b, bool rounded, int ldb, bool transposeB, float* c, int ldc, int m, int n, int k, bool accumulate)
     {
         var job = callerSkinnyJob ??= new SkinnyJob();
         job.A = a;
         job.B = b;
+        job.Rounded = rounded;
         job.C = c;
         (job.Lda, job.Ldb, job.Ldc, job.M, job.N, job.K, job.TransposeB, job.Accumulate) = (lda, ldb, ldc, m, n, k, transposeB, accumulate);
         // NN: one block of whole register tiles per core (the kernel streams B's rows in place); NT: narrow groups.
@@ -134,17 +152,20 @@ internal static unsafe class Sgemm
     // packed register kernels over B's rows in place, or, for at most HalfRows rows, streams them (KernelRowStream).
     private sealed class SkinnyJob : IParallelWork
     {
-        public float* A, B, C, TransposedA;
+        public float* A, C, TransposedA;
+        public byte* B;
         public int Lda, Ldb, Ldc, M, N, K, Columns;
-        public bool TransposeB, Accumulate;
+        public bool TransposeB, Accumulate, Rounded;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int chunk)
         {
             var j0 = chunk * Columns;
             var width = Math.Min(Columns, N - j0);
-            if (TransposeB)
-                ExecuteTransposed(j0, width);
+            if (TransposeB && Rounded)
+                ExecuteTransposed<RoundedValues>(j0, width);
+            else if (TransposeB)
+                ExecuteTransposed<SingleValues>(j0, width);
             else
                 ExecuteInPlace(j0, width);
         }
@@ -164,23 +185,30 @@ internal static unsafe class Sgemm
                 var add = Accumulate || pc > 0;
                 PackA(A + pc, Lda, M, kc, panel);
                 // Half the 8-row tile would be padding, or (without 512-bit vectors) its quarters would re-read B at a
-                // stride: B's rows are streamed instead, once per half of the rows.
-                if (M <= HalfRows || !Vector512.IsHardwareAccelerated)
+                // stride, or B is bfloat16: B's rows are streamed instead, once per half of the rows.
+                if (M <= HalfRows || !Vector512.IsHardwareAccelerated || Rounded)
                 {
                     for (var i = 0; i < M; i += HalfRows)
                         for (var jr = 0; jr < width; jr += StreamColumns)
-                            KernelRowStream(kc, panel + i, B + (long)pc * Ldb + j0 + jr, Ldb, Math.Min(StreamColumns, width - jr), sums,
-                                C + (long)i * Ldc + j0 + jr, Ldc, Math.Min(HalfRows, M - i), add);
+                        {
+                            var (columns, rows) = (Math.Min(StreamColumns, width - jr), Math.Min(HalfRows, M - i));
+                            var at = (long)pc * Ldb + j0 + jr;
+                            if (Rounded)
+                                KernelRowStream<RoundedValues>(kc, panel + i, B + at * sizeof(ushort), Ldb, columns, sums, C + (long)i * Ldc + j0 + jr, Ldc, rows, add);
+                            else
+                                KernelRowStream<SingleValues>(kc, panel + i, B + at * sizeof(float), Ldb, columns, sums, C + (long)i * Ldc + j0 + jr, Ldc, rows, add);
+                        }
                     continue;
                 }
+                var b = (float*)B;
                 for (var jr = 0; jr < width; jr += NR)
                 {
                     var nr = Math.Min(NR, width - jr);
                     if (nr == NR)
-                        Kernel(kc, panel, B + (long)pc * Ldb + j0 + jr, Ldb, C + j0 + jr, Ldc, M, NR, add);
+                        Kernel(kc, panel, b + (long)pc * Ldb + j0 + jr, Ldb, C + j0 + jr, Ldc, M, NR, add);
                     else
                     {
-                        PackB(B, Ldb, false, pc, j0 + jr, kc, nr, ragged);
+                        PackB(b, Ldb, false, pc, j0 + jr, kc, nr, ragged);
                         Kernel(kc, panel, ragged, NR, C + j0 + jr, Ldc, M, nr, add);
                     }
                 }
@@ -190,17 +218,41 @@ internal static unsafe class Sgemm
         // Lanes are the rows of A (Aᵀ packed once per product, 8 lanes, zero-padded), so op(B)'s columns, the rows of B,
         // are read in place: each step of p broadcasts one value from each of 8 rows of B into its own chain. Nothing is
         // transposed, and each C element is still one chain of fused multiply-adds over a slice, in p order.
+        // bfloat16 B with 512-bit vectors: the lanes are 16 rows of B (columns of C), see KernelWide.
         [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
-        private void ExecuteTransposed(int j0, int width)
+        private void ExecuteTransposedWide<TValues>(int j0, int width) where TValues : struct, IValues
         {
+            var rows = stackalloc nint[WideRows];
+            var unaligned = stackalloc float[WideRows * WideRows + AlignmentSlack];
+            var tile = CacheLineAligned(unaligned);
+            for (var j = j0; j < j0 + width; j += WideRows)
+            {
+                var count = Math.Min(WideRows, j0 + width - j);
+                // A ragged group repeats its last row of B; only the first `count` columns are stored.
+                for (var r = 0; r < WideRows; r++)
+                    rows[r] = (nint)Row(B + (long)j * Ldb * TValues.Size, r, count, TValues.Size);
+                for (var pc = 0; pc < K; pc += KC)
+                    KernelWide<TValues>(Math.Min(KC, K - pc), TransposedA + (long)pc * SkinnyRows, rows, pc, tile, C + j, Ldc, M, count, Accumulate || pc > 0);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
+        private void ExecuteTransposed<TValues>(int j0, int width) where TValues : struct, IValues
+        {
+            if (typeof(TValues) == typeof(RoundedValues) && Vector512.IsHardwareAccelerated)
+            {
+                ExecuteTransposedWide<TValues>(j0, width);
+                return;
+            }
             var lanes = stackalloc float[SkinnyRows];
+            var size = TValues.Size;
             for (var j = j0; j < j0 + width; j += SkinnyRows)
             {
                 var count = Math.Min(SkinnyRows, j0 + width - j);
-                var b0 = B + (long)j * Ldb;
+                var b0 = B + (long)j * Ldb * size;
                 // A ragged group repeats its last row of B; only the first `count` chains are stored.
-                float* b1 = Row(b0, 1, count), b2 = Row(b0, 2, count), b3 = Row(b0, 3, count), b4 = Row(b0, 4, count),
-                    b5 = Row(b0, 5, count), b6 = Row(b0, 6, count), b7 = Row(b0, 7, count);
+                byte* b1 = Row(b0, 1, count, size), b2 = Row(b0, 2, count, size), b3 = Row(b0, 3, count, size), b4 = Row(b0, 4, count, size),
+                    b5 = Row(b0, 5, count, size), b6 = Row(b0, 6, count, size), b7 = Row(b0, 7, count, size);
                 for (var pc = 0; pc < K; pc += KC)
                 {
                     var kc = Math.Min(KC, K - pc);
@@ -208,20 +260,21 @@ internal static unsafe class Sgemm
                     var a = TransposedA + (long)pc * SkinnyRows;
                     for (var p = pc; p < pc + kc; p++)
                     {
-                        if ((p & 15) == 0 && Sse.IsSupported) // one cache line of each row, 1 KB ahead
+                        var at = (long)p * size;
+                        if ((at & 63) == 0 && Sse.IsSupported) // one cache line of each row, 1 KB ahead
                         {
-                            Sse.Prefetch0(b0 + p + 256); Sse.Prefetch0(b1 + p + 256); Sse.Prefetch0(b2 + p + 256); Sse.Prefetch0(b3 + p + 256);
-                            Sse.Prefetch0(b4 + p + 256); Sse.Prefetch0(b5 + p + 256); Sse.Prefetch0(b6 + p + 256); Sse.Prefetch0(b7 + p + 256);
+                            Sse.Prefetch0(b0 + at + 1024); Sse.Prefetch0(b1 + at + 1024); Sse.Prefetch0(b2 + at + 1024); Sse.Prefetch0(b3 + at + 1024);
+                            Sse.Prefetch0(b4 + at + 1024); Sse.Prefetch0(b5 + at + 1024); Sse.Prefetch0(b6 + at + 1024); Sse.Prefetch0(b7 + at + 1024);
                         }
                         var x = Vector256.Load(a);
-                        c0 = Vector256.FusedMultiplyAdd(x, Vector256.Create(b0[p]), c0);
-                        c1 = Vector256.FusedMultiplyAdd(x, Vector256.Create(b1[p]), c1);
-                        c2 = Vector256.FusedMultiplyAdd(x, Vector256.Create(b2[p]), c2);
-                        c3 = Vector256.FusedMultiplyAdd(x, Vector256.Create(b3[p]), c3);
-                        c4 = Vector256.FusedMultiplyAdd(x, Vector256.Create(b4[p]), c4);
-                        c5 = Vector256.FusedMultiplyAdd(x, Vector256.Create(b5[p]), c5);
-                        c6 = Vector256.FusedMultiplyAdd(x, Vector256.Create(b6[p]), c6);
-                        c7 = Vector256.FusedMultiplyAdd(x, Vector256.Create(b7[p]), c7);
+                        c0 = Vector256.FusedMultiplyAdd(x, TValues.Broadcast256(b0 + at), c0);
+                        c1 = Vector256.FusedMultiplyAdd(x, TValues.Broadcast256(b1 + at), c1);
+                        c2 = Vector256.FusedMultiplyAdd(x, TValues.Broadcast256(b2 + at), c2);
+                        c3 = Vector256.FusedMultiplyAdd(x, TValues.Broadcast256(b3 + at), c3);
+                        c4 = Vector256.FusedMultiplyAdd(x, TValues.Broadcast256(b4 + at), c4);
+                        c5 = Vector256.FusedMultiplyAdd(x, TValues.Broadcast256(b5 + at), c5);
+                        c6 = Vector256.FusedMultiplyAdd(x, TValues.Broadcast256(b6 + at), c6);
+                        c7 = Vector256.FusedMultiplyAdd(x, TValues.Broadcast256(b7 + at), c7);
                         a += SkinnyRows;
                     }
                     var add = Accumulate || pc > 0;
@@ -242,7 +295,7 @@ internal static unsafe class Sgemm
             }
         }
 
-        private float* Row(float* first, int index, int count) => first + (long)Math.Min(index, count - 1) * Ldb;
+        private byte* Row(byte* first, int index, int count, int size) => first + (long)Math.Min(index, count - 1) * Ldb * size;
     }
 
     // One product's arguments and its packed A; reused by its calling thread, so a product allocates
@@ -345,6 +398,97 @@ internal static unsafe class Sgemm
         }
     }
 
+    private const int WideRows = 16;
+
+    // C[i][j..j+count) (+)= the chains of rows i < mr of A (a: Aᵀ packed 8 lanes per p, from p0) with 16 rows of B over
+    // one slice of kc. Each block of 16 p of the 16 rows is widened and transposed (in registers, through a 1 KB tile),
+    // then each of its columns takes one fused multiply-add per row of A, a broadcast of A[i][p]. Every fused
+    // multiply-add reads 16 values of B, where the lane-per-row kernel reads one; each C element is still one chain over
+    // the slice in p order.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
+    private static void KernelWide<TValues>(int kc, float* a, nint* rows, int p0, float* tile, float* c, int ldc, int mr, int count, bool add)
+        where TValues : struct, IValues
+    {
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        var all = mr > HalfRows;
+        for (var p = p0; p < p0 + kc; p += WideRows)
+        {
+            var depth = Math.Min(WideRows, p0 + kc - p);
+            if (depth == WideRows)
+                Transpose16x16<TValues>(rows, p, tile);
+            else
+                for (var q = 0; q < depth; q++)
+                    for (var r = 0; r < WideRows; r++)
+                        tile[q * WideRows + r] = TValues.Read((byte*)rows[r] + (long)(p + q) * TValues.Size);
+            for (var q = 0; q < depth; q++, a += SkinnyRows)
+            {
+                var w = Vector512.Load(tile + q * WideRows);
+                c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a[0]), w, c0);
+                c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a[1]), w, c1);
+                c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a[2]), w, c2);
+                c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a[3]), w, c3);
+                if (all)
+                {
+                    c4 = Vector512.FusedMultiplyAdd(Vector512.Create(a[4]), w, c4);
+                    c5 = Vector512.FusedMultiplyAdd(Vector512.Create(a[5]), w, c5);
+                    c6 = Vector512.FusedMultiplyAdd(Vector512.Create(a[6]), w, c6);
+                    c7 = Vector512.FusedMultiplyAdd(Vector512.Create(a[7]), w, c7);
+                }
+            }
+        }
+        c0.Store(tile); c1.Store(tile + 16); c2.Store(tile + 32); c3.Store(tile + 48);
+        c4.Store(tile + 64); c5.Store(tile + 80); c6.Store(tile + 96); c7.Store(tile + 112);
+        for (var i = 0; i < mr; i++)
+        {
+            var row = c + (long)i * ldc;
+            for (var j = 0; j < count; j++)
+                row[j] = add ? row[j] + tile[i * WideRows + j] : tile[i * WideRows + j];
+        }
+    }
+
+    // tile[q·16 + r] = rows[r][p + q] for a 16×16 block, in registers: 32-bit and 64-bit interleaves within 128-bit lanes,
+    // then two rounds of 128-bit lane shuffles.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose16x16<TValues>(nint* rows, int p, float* tile) where TValues : struct, IValues
+    {
+        var at = (long)p * TValues.Size;
+        // u_k (k < 4) holds rows 0–3 at p + 4L + k in its 128-bit lane L; u_{4+k} rows 4–7, and so on.
+        var (u0, u1, u2, u3) = Interleave4(TValues.Load512((byte*)rows[0] + at), TValues.Load512((byte*)rows[1] + at),
+            TValues.Load512((byte*)rows[2] + at), TValues.Load512((byte*)rows[3] + at));
+        var (u4, u5, u6, u7) = Interleave4(TValues.Load512((byte*)rows[4] + at), TValues.Load512((byte*)rows[5] + at),
+            TValues.Load512((byte*)rows[6] + at), TValues.Load512((byte*)rows[7] + at));
+        var (u8, u9, u10, u11) = Interleave4(TValues.Load512((byte*)rows[8] + at), TValues.Load512((byte*)rows[9] + at),
+            TValues.Load512((byte*)rows[10] + at), TValues.Load512((byte*)rows[11] + at));
+        var (u12, u13, u14, u15) = Interleave4(TValues.Load512((byte*)rows[12] + at), TValues.Load512((byte*)rows[13] + at),
+            TValues.Load512((byte*)rows[14] + at), TValues.Load512((byte*)rows[15] + at));
+        Columns(u0, u4, u8, u12, tile, 0);
+        Columns(u1, u5, u9, u13, tile, 1);
+        Columns(u2, u6, u10, u14, tile, 2);
+        Columns(u3, u7, u11, u15, tile, 3);
+    }
+
+    // Four rows → four vectors, vector k holding the 4 rows' values at p + 4L + k in its 128-bit lane L.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector512<float>, Vector512<float>, Vector512<float>, Vector512<float>) Interleave4(Vector512<float> r0, Vector512<float> r1, Vector512<float> r2, Vector512<float> r3)
+    {
+        var t0 = Avx512F.UnpackLow(r0, r1).AsDouble(); var t1 = Avx512F.UnpackHigh(r0, r1).AsDouble();
+        var t2 = Avx512F.UnpackLow(r2, r3).AsDouble(); var t3 = Avx512F.UnpackHigh(r2, r3).AsDouble();
+        return (Avx512F.UnpackLow(t0, t2).AsSingle(), Avx512F.UnpackHigh(t0, t2).AsSingle(), Avx512F.UnpackLow(t1, t3).AsSingle(), Avx512F.UnpackHigh(t1, t3).AsSingle());
+    }
+
+    // From the four row groups' vectors for offset k, the columns at p + k, p + 4 + k, p + 8 + k and p + 12 + k into the tile.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Columns(Vector512<float> g0, Vector512<float> g1, Vector512<float> g2, Vector512<float> g3, float* tile, int k)
+    {
+        // lanes 0 and 2 of each group (p + k, p + 8 + k), then lanes 1 and 3 (p + 4 + k, p + 12 + k)
+        var even01 = Avx512F.Shuffle4x128(g0, g1, 0x88); var odd01 = Avx512F.Shuffle4x128(g0, g1, 0xDD);
+        var even23 = Avx512F.Shuffle4x128(g2, g3, 0x88); var odd23 = Avx512F.Shuffle4x128(g2, g3, 0xDD);
+        Avx512F.Shuffle4x128(even01, even23, 0x88).Store(tile + k * WideRows);
+        Avx512F.Shuffle4x128(even01, even23, 0xDD).Store(tile + (8 + k) * WideRows);
+        Avx512F.Shuffle4x128(odd01, odd23, 0x88).Store(tile + (4 + k) * WideRows);
+        Avx512F.Shuffle4x128(odd01, odd23, 0xDD).Store(tile + (12 + k) * WideRows);
+    }
+
     // One panel of MR rows: for each p, the MR values A[i][p] (zero-padded rows).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(float* a, int lda, int mr, int kc, float* panel)
@@ -445,14 +589,15 @@ internal static unsafe class Sgemm
     // row, each row's columns contiguous, where a register tile walked a 64-column strip down the slice at a stride of
     // ldb: every row a new page, out of the prefetchers' reach, so the tile waited on the last-level cache for each row
     // (docs/ROOFLINE.md).
-    private static void KernelRowStream(int kc, float* a, float* b, int ldb, int width, float* sums, float* c, int ldc, int mr, bool add)
+    private static void KernelRowStream<TValues>(int kc, float* a, byte* b, int ldb, int width, float* sums, float* c, int ldc, int mr, bool add)
+        where TValues : struct, IValues
     {
         for (var i = 0; i < HalfRows; i++)
             new Span<float>(sums + i * StreamColumns, width).Clear();
         if (Vector512.IsHardwareAccelerated)
-            RowStream512(kc, a, b, ldb, width, sums);
+            RowStream512<TValues>(kc, a, b, ldb, width, sums);
         else
-            RowStream256(kc, a, b, ldb, width, sums);
+            RowStream256<TValues>(kc, a, b, ldb, width, sums);
         for (var i = 0; i < mr; i++)
         {
             var sum = new ReadOnlySpan<float>(sums + i * StreamColumns, width);
@@ -467,55 +612,57 @@ internal static unsafe class Sgemm
     // KernelRowStream's sums in 256-bit vectors, two rows of B at a time: the 8 broadcasts of A, 4 sums and a row of B
     // take 13 of AVX2's 16 registers.
     [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
-    private static void RowStream256(int kc, float* a, float* b, int ldb, int width, float* sums)
+    private static void RowStream256<TValues>(int kc, float* a, byte* b, int ldb, int width, float* sums) where TValues : struct, IValues
     {
+        var stride = (long)ldb * TValues.Size;
         float* t0 = sums, t1 = sums + StreamColumns, t2 = sums + 2 * StreamColumns, t3 = sums + 3 * StreamColumns;
         var vectors = width & ~7;
         var p = 0;
         for (; p + 2 <= kc; p += 2, a += 2 * MR)
         {
-            float* b0 = b + (long)p * ldb, b1 = b0 + ldb;
+            byte* b0 = b + p * stride, b1 = b0 + stride;
             Vector256<float> x00 = Vector256.Create(a[0]), x01 = Vector256.Create(a[1]), x02 = Vector256.Create(a[2]), x03 = Vector256.Create(a[3]),
                 x10 = Vector256.Create(a[MR]), x11 = Vector256.Create(a[MR + 1]), x12 = Vector256.Create(a[MR + 2]), x13 = Vector256.Create(a[MR + 3]);
             for (var j = 0; j < vectors; j += 8)
             {
                 var (s0, s1, s2, s3) = (Vector256.Load(t0 + j), Vector256.Load(t1 + j), Vector256.Load(t2 + j), Vector256.Load(t3 + j));
-                var w = Vector256.Load(b0 + j);
+                var w = TValues.Load256(b0 + j * TValues.Size);
                 s0 = Vector256.FusedMultiplyAdd(x00, w, s0); s1 = Vector256.FusedMultiplyAdd(x01, w, s1);
                 s2 = Vector256.FusedMultiplyAdd(x02, w, s2); s3 = Vector256.FusedMultiplyAdd(x03, w, s3);
-                w = Vector256.Load(b1 + j);
+                w = TValues.Load256(b1 + j * TValues.Size);
                 s0 = Vector256.FusedMultiplyAdd(x10, w, s0); s1 = Vector256.FusedMultiplyAdd(x11, w, s1);
                 s2 = Vector256.FusedMultiplyAdd(x12, w, s2); s3 = Vector256.FusedMultiplyAdd(x13, w, s3);
                 s0.Store(t0 + j); s1.Store(t1 + j); s2.Store(t2 + j); s3.Store(t3 + j);
             }
-            RaggedColumns(a, b0, vectors, width, sums);
-            RaggedColumns(a + MR, b1, vectors, width, sums);
+            RaggedColumns<TValues>(a, b0, vectors, width, sums);
+            RaggedColumns<TValues>(a + MR, b1, vectors, width, sums);
         }
         for (; p < kc; p++, a += MR)
         {
-            var row = b + (long)p * ldb;
+            var row = b + p * stride;
             Vector256<float> x0 = Vector256.Create(a[0]), x1 = Vector256.Create(a[1]), x2 = Vector256.Create(a[2]), x3 = Vector256.Create(a[3]);
             for (var j = 0; j < vectors; j += 8)
             {
-                var w = Vector256.Load(row + j);
+                var w = TValues.Load256(row + j * TValues.Size);
                 Vector256.FusedMultiplyAdd(x0, w, Vector256.Load(t0 + j)).Store(t0 + j);
                 Vector256.FusedMultiplyAdd(x1, w, Vector256.Load(t1 + j)).Store(t1 + j);
                 Vector256.FusedMultiplyAdd(x2, w, Vector256.Load(t2 + j)).Store(t2 + j);
                 Vector256.FusedMultiplyAdd(x3, w, Vector256.Load(t3 + j)).Store(t3 + j);
             }
-            RaggedColumns(a, row, vectors, width, sums);
+            RaggedColumns<TValues>(a, row, vectors, width, sums);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
-    private static void RowStream512(int kc, float* a, float* b, int ldb, int width, float* sums)
+    private static void RowStream512<TValues>(int kc, float* a, byte* b, int ldb, int width, float* sums) where TValues : struct, IValues
     {
+        var stride = (long)ldb * TValues.Size;
         float* t0 = sums, t1 = sums + StreamColumns, t2 = sums + 2 * StreamColumns, t3 = sums + 3 * StreamColumns;
         var vectors = width & ~15;
         var p = 0;
         for (; p + 4 <= kc; p += 4, a += 4 * MR)
         {
-            float* b0 = b + (long)p * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+            byte* b0 = b + p * stride, b1 = b0 + stride, b2 = b1 + stride, b3 = b2 + stride;
             Vector512<float> x00 = Vector512.Create(a[0]), x01 = Vector512.Create(a[1]), x02 = Vector512.Create(a[2]), x03 = Vector512.Create(a[3]),
                 x10 = Vector512.Create(a[MR]), x11 = Vector512.Create(a[MR + 1]), x12 = Vector512.Create(a[MR + 2]), x13 = Vector512.Create(a[MR + 3]),
                 x20 = Vector512.Create(a[2 * MR]), x21 = Vector512.Create(a[2 * MR + 1]), x22 = Vector512.Create(a[2 * MR + 2]), x23 = Vector512.Create(a[2 * MR + 3]),
@@ -523,45 +670,81 @@ internal static unsafe class Sgemm
             for (var j = 0; j < vectors; j += 16)
             {
                 var (s0, s1, s2, s3) = (Vector512.Load(t0 + j), Vector512.Load(t1 + j), Vector512.Load(t2 + j), Vector512.Load(t3 + j));
-                var w = Vector512.Load(b0 + j);
+                var w = TValues.Load512(b0 + j * TValues.Size);
                 s0 = Vector512.FusedMultiplyAdd(x00, w, s0); s1 = Vector512.FusedMultiplyAdd(x01, w, s1);
                 s2 = Vector512.FusedMultiplyAdd(x02, w, s2); s3 = Vector512.FusedMultiplyAdd(x03, w, s3);
-                w = Vector512.Load(b1 + j);
+                w = TValues.Load512(b1 + j * TValues.Size);
                 s0 = Vector512.FusedMultiplyAdd(x10, w, s0); s1 = Vector512.FusedMultiplyAdd(x11, w, s1);
                 s2 = Vector512.FusedMultiplyAdd(x12, w, s2); s3 = Vector512.FusedMultiplyAdd(x13, w, s3);
-                w = Vector512.Load(b2 + j);
+                w = TValues.Load512(b2 + j * TValues.Size);
                 s0 = Vector512.FusedMultiplyAdd(x20, w, s0); s1 = Vector512.FusedMultiplyAdd(x21, w, s1);
                 s2 = Vector512.FusedMultiplyAdd(x22, w, s2); s3 = Vector512.FusedMultiplyAdd(x23, w, s3);
-                w = Vector512.Load(b3 + j);
+                w = TValues.Load512(b3 + j * TValues.Size);
                 s0 = Vector512.FusedMultiplyAdd(x30, w, s0); s1 = Vector512.FusedMultiplyAdd(x31, w, s1);
                 s2 = Vector512.FusedMultiplyAdd(x32, w, s2); s3 = Vector512.FusedMultiplyAdd(x33, w, s3);
                 s0.Store(t0 + j); s1.Store(t1 + j); s2.Store(t2 + j); s3.Store(t3 + j);
             }
             for (var q = 0; q < 4; q++)
-                RaggedColumns(a + q * MR, b + (long)(p + q) * ldb, vectors, width, sums);
+                RaggedColumns<TValues>(a + q * MR, b + (p + q) * stride, vectors, width, sums);
         }
         for (; p < kc; p++, a += MR)
         {
-            var row = b + (long)p * ldb;
+            var row = b + p * stride;
             Vector512<float> x0 = Vector512.Create(a[0]), x1 = Vector512.Create(a[1]), x2 = Vector512.Create(a[2]), x3 = Vector512.Create(a[3]);
             for (var j = 0; j < vectors; j += 16)
             {
-                var w = Vector512.Load(row + j);
+                var w = TValues.Load512(row + j * TValues.Size);
                 Vector512.FusedMultiplyAdd(x0, w, Vector512.Load(t0 + j)).Store(t0 + j);
                 Vector512.FusedMultiplyAdd(x1, w, Vector512.Load(t1 + j)).Store(t1 + j);
                 Vector512.FusedMultiplyAdd(x2, w, Vector512.Load(t2 + j)).Store(t2 + j);
                 Vector512.FusedMultiplyAdd(x3, w, Vector512.Load(t3 + j)).Store(t3 + j);
             }
-            RaggedColumns(a, row, vectors, width, sums);
+            RaggedColumns<TValues>(a, row, vectors, width, sums);
         }
     }
 
     // The columns [from, width) past the last whole vector: one row of B, the same fused multiply-add per element.
-    private static void RaggedColumns(float* a, float* row, int from, int width, float* sums)
+    private static void RaggedColumns<TValues>(float* a, byte* row, int from, int width, float* sums) where TValues : struct, IValues
     {
         for (var i = 0; i < HalfRows; i++)
             for (var j = from; j < width; j++)
-                sums[i * StreamColumns + j] = MathF.FusedMultiplyAdd(a[i], row[j], sums[i * StreamColumns + j]);
+                sums[i * StreamColumns + j] = MathF.FusedMultiplyAdd(a[i], TValues.Read(row + j * TValues.Size), sums[i * StreamColumns + j]);
+    }
+
+    /// <summary>How a skinny kernel reads B's values: floats as stored, or bfloat16 widened as loaded (exactly).</summary>
+    private interface IValues
+    {
+        /// <summary>Bytes per value.</summary>
+        static abstract int Size { get; }
+
+        static abstract float Read(byte* value);
+
+        static abstract Vector256<float> Load256(byte* values);
+
+        static abstract Vector512<float> Load512(byte* values);
+
+        /// <summary>The value in every lane (a bfloat16 one reads the value after it too).</summary>
+        static abstract Vector256<float> Broadcast256(byte* value);
+    }
+
+    private readonly struct SingleValues : IValues
+    {
+        public static int Size => sizeof(float);
+        public static float Read(byte* value) => *(float*)value;
+        public static Vector256<float> Load256(byte* values) => Vector256.Load((float*)values);
+        public static Vector512<float> Load512(byte* values) => Vector512.Load((float*)values);
+        public static Vector256<float> Broadcast256(byte* value) => Vector256.Create(*(float*)value);
+    }
+
+    // A bfloat16 value is the upper half of its float: widened to 32 bits and shifted left by 16. The broadcast loads
+    // 32 bits (the value and the one after it) and shifts the value into place.
+    private readonly struct RoundedValues : IValues
+    {
+        public static int Size => sizeof(ushort);
+        public static float Read(byte* value) => BitConverter.Int32BitsToSingle(*(ushort*)value << 16);
+        public static Vector256<float> Load256(byte* values) => Vector256.ShiftLeft(Vector256.WidenLower(Vector128.Load((ushort*)values).ToVector256Unsafe()), 16).AsSingle();
+        public static Vector512<float> Load512(byte* values) => Vector512.ShiftLeft(Vector512.WidenLower(Vector256.Load((ushort*)values).ToVector512Unsafe()), 16).AsSingle();
+        public static Vector256<float> Broadcast256(byte* value) => Vector256.ShiftLeft(Vector256.Create(*(uint*)value), 16).AsSingle();
     }
 
     // The MR×NR register tile, 512 bits wide where the CPU has them; else in 4×16 quarters (AVX2 has 16 registers, and

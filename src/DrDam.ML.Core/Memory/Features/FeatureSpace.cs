@@ -49,8 +49,9 @@ public sealed class FeatureSpace
                 var (start, rows) = BlockRange(b);
                 var single = ArrayPool<float>.Shared.Rent(rows * dimension);
                 Projection.FillRows(start, rows, single.AsSpan(0, rows * dimension));
-                blocks[b] = new ushort[rows * dimension];
-                BFloat16.Round(single.AsSpan(0, rows * dimension), blocks[b]);
+                // one value of padding: a kernel may load 32 bits at any value (see RoundedBlock)
+                blocks[b] = new ushort[rows * dimension + 1];
+                BFloat16.Round(single.AsSpan(0, rows * dimension), blocks[b].AsSpan(0, rows * dimension));
                 ArrayPool<float>.Shared.Return(single);
             });
             roundedBlocks = blocks;
@@ -128,6 +129,15 @@ public sealed class FeatureSpace
         FillRows(start, rows, target);
         return target;
     }
+
+    /// <summary>Whether Ω is held rounded to bfloat16 (<see cref="ProjectionStorage.CachedBFloat16"/>).</summary>
+    internal bool IsRounded => roundedBlocks is not null;
+
+    /// <summary>
+    /// The bfloat16 values of block <paramref name="block"/> (rows×D), followed by one value of padding, so that a
+    /// kernel may read 32 bits at any of them.
+    /// </summary>
+    internal ReadOnlySpan<ushort> RoundedBlock(int block) => roundedBlocks![block];
 
     /// <summary>Writes rows [<paramref name="start"/>, start + count) of Ω as the map uses them (rounded where Ω is held in bfloat16) into <paramref name="destination"/> (count×D).</summary>
     public void FillRows(int start, int count, Span<float> destination)
