@@ -16,8 +16,9 @@ namespace DrDam.ML.Compute.Managed;
 /// reading Ω. It takes each block in passes of whole <see cref="Sgemm.SliceDepth"/>-row slices, about 8 MB at most
 /// (one 12 MB slice at D = 12,288: within the last-level cache), and runs the forward product, the basis and the
 /// backward product of a slice before the next, so Ω comes from memory once per step instead of twice
-/// (docs/ROOFLINE.md). A bfloat16 Ω is widened, and an Ω made on demand regenerated, slice by slice into the buffer
-/// (orthogonal rows excepted: a slice would recompute its group's prefix). Larger batches, and eq. 32's R, take a whole
+/// (docs/ROOFLINE.md). A bfloat16 Ω is read in place, the kernels widening it as they load it (<see cref="Sgemm.MultiplyRounded"/>),
+/// and an Ω made on demand is regenerated slice by slice into the buffer (orthogonal rows excepted: a slice would
+/// recompute its group's prefix). Larger batches, and eq. 32's R, take a whole
 /// block per product. The basis runs per slice in both, and a product over one slice is the first slice of a
 /// product over the block, so a row's arithmetic is the same in either.
 /// </remarks>

@@ -12,9 +12,10 @@ namespace DrDam.ML.Compute.Managed;
 /// AVX transposes; the columns of C are split into blocks, one per work item, and each item runs an
 /// 8×32 register tile of 512-bit fused multiply-adds over every row panel, one KC slice of k at a time. Bᵀ is packed
 /// per slice into NR-column panels; B is read in place (its rows hold NR contiguous columns) unless many row panels
-/// re-read it, when it is packed too (see PackedReuse). With at most 8 rows of A, B is streamed once in place. Each C
-/// element sums k in the same order whatever the thread count, so results are bit-identical across
-/// thread counts.
+/// re-read it, when it is packed too (see PackedReuse). With at most 8 rows of A, B is streamed once in place, and may
+/// be held in bfloat16 (<see cref="MultiplyRounded"/>). Without 512-bit vectors the tile runs in 256-bit quarters.
+/// Each C element sums k in the same order whatever the thread count, the number of rows or the vector width, so
+/// results are bit-identical across all three (docs/ROOFLINE.md).
 /// </summary>
 internal static unsafe class Sgemm
 {
@@ -148,8 +149,9 @@ internal static unsafe class Sgemm
     // element: each C element sums k in slices of KC, each slice a chain of fused multiply-adds in p order
     // from zero, and the slices are added to C in order. So a row of C is bit-identical whether it was
     // computed with 7 other rows here or with 200 in the packed path (a row's retrieval result does not
-    // depend on its batch). NT puts the rows of A in the lanes and broadcasts B's rows in place; NN runs the
-    // packed register kernels over B's rows in place, or, for at most HalfRows rows, streams them (KernelRowStream).
+    // depend on its batch). NT puts the rows of A in the lanes and broadcasts B's rows in place (for bfloat16 B with
+    // 512-bit vectors, 16 rows of B are the lanes: KernelWide); NN runs the packed register kernels over B's rows in
+    // place, or, for at most HalfRows rows at a time, streams them (KernelRowStream).
     private sealed class SkinnyJob : IParallelWork
     {
         public float* A, C, TransposedA;
@@ -239,7 +241,7 @@ internal static unsafe class Sgemm
         [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
         private void ExecuteTransposed<TValues>(int j0, int width) where TValues : struct, IValues
         {
-            if (typeof(TValues) == typeof(RoundedValues) && Vector512.IsHardwareAccelerated)
+            if ((typeof(TValues) == typeof(RoundedValues) || M <= HalfRows) && Vector512.IsHardwareAccelerated)
             {
                 ExecuteTransposedWide<TValues>(j0, width);
                 return;
