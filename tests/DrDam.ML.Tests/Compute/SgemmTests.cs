@@ -1,4 +1,5 @@
 using DrDam.ML.Compute.Managed;
+using DrDam.ML.Memory.Features;
 using DrDam.ML.Memory.Parallelism;
 
 namespace DrDam.ML.Tests.Compute;
@@ -119,6 +120,54 @@ public class SgemmTests
                 Assert.Equal(wholeAccumulated[(first * n)..((first + rows) * n)], accumulated);
             }
         }
+    }
+
+    /// <summary>
+    /// A product over bfloat16 B (the skinny steps' cached Ω) is the product over its widened values, bit for bit, for
+    /// every row count it takes, with ragged columns, k across slices, padded strides and accumulation into C. This runs
+    /// the host's widest path; the narrower ones (the 256-bit broadcast of a bfloat16 value among them) are held to the
+    /// same bits by InstructionSetPathTests, whose skinny bfloat16 rows must equal the batch's widened ones.
+    /// </summary>
+    [Theory]
+    [InlineData(true, 600, 83)]
+    [InlineData(false, 600, 83)]
+    [InlineData(true, 300, 1030)]
+    [InlineData(false, 40, 1030)]
+    public unsafe void RoundedProductIsTheProductOfTheWidenedValues(bool transposeB, int k, int n)
+    {
+        var random = new Random(k + n);
+        var (rowsOfB, columnsOfB) = transposeB ? (n, k) : (k, n);
+        var ldb = columnsOfB + 5;
+        var rounded = new ushort[rowsOfB * ldb + 1]; // one value of padding, as FeatureSpace keeps it
+        var values = Oracle.Uniform(random, rowsOfB * columnsOfB, -1, 1);
+        for (var r = 0; r < rowsOfB; r++)
+            BFloat16.Round(values.AsSpan(r * columnsOfB, columnsOfB), rounded.AsSpan(r * ldb, columnsOfB));
+        var widened = new float[rowsOfB * columnsOfB];
+        for (var r = 0; r < rowsOfB; r++)
+            BFloat16.Widen(rounded.AsSpan(r * ldb, columnsOfB), widened.AsSpan(r * columnsOfB, columnsOfB));
+        for (var m = 1; m <= Sgemm.SkinnyRows; m++)
+        {
+            var a = Oracle.Uniform(random, m * k, -1, 1);
+            var initial = Oracle.Uniform(random, m * n, -1, 1);
+            var expected = Multiply(a, widened, transposeB, m, n, k, initial);
+            var c = (float[])initial.Clone();
+            fixed (float* pa = a, pc = c)
+            fixed (ushort* pb = rounded)
+                Sgemm.MultiplyRounded(pa, k, pb, ldb, transposeB, pc, n, m, n, k, accumulate: true);
+            Assert.Equal(expected, c);
+        }
+    }
+
+    [Fact]
+    public unsafe void RoundedProductTakesAtMostTheSkinnyRows()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
+        {
+            fixed (float* a = new float[9], c = new float[9])
+            fixed (ushort* b = new ushort[2])
+                Sgemm.MultiplyRounded(a, 1, b, 1, transposeB: false, c, 1, Sgemm.SkinnyRows + 1, 1, 1, accumulate: false);
+        });
+        Assert.Equal("m", error.ParamName);
     }
 
     private sealed class Once(Action action) : IParallelWork

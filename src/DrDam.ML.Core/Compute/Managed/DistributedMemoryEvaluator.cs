@@ -84,8 +84,9 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
             // A skinny batch reads a bfloat16 Ω where it is (the kernels widen it as they load), and writes Ω made on
             // demand slice by slice, except orthogonal rows (a slice would redo its group's prefix).
             var rounded = skinny && features.IsRounded;
-            var fillBySlice = skinny && !features.IsCached && !rounded && !(features.IsGenerated && features.Projection.Orthogonal);
-            if (!features.IsCached && !fillBySlice && !rounded)
+            var inPlace = features.IsCached || rounded;
+            var fillBySlice = skinny && !inPlace && !(features.IsGenerated && features.Projection.Orthogonal);
+            if (!inPlace && !fillBySlice)
                 Regenerate(start, n);
             var slice = skinny ? sliceRows : n;
             for (var offset = 0; offset < n; offset += slice)
