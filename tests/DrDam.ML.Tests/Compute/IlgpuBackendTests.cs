@@ -41,7 +41,12 @@ public sealed class IlgpuBackendTests(IlgpuBackendTests.CpuAccelerator fixture)
     [InlineData(1, 1, 1, false)]
     [InlineData(9, 6, 11, true)]
     [InlineData(5, 10, 7, false)]
-    public void TiledProductMatchesAPlainOne(int m, int n, int k, bool transposeB)
+    [InlineData(8, 1, 3000, true)] // few rows: ⟨φ, T⟩'s shape, sliced along k and staged in chunks
+    [InlineData(8, 1, 3000, false)]
+    [InlineData(4, 37, 2100, true)]
+    [InlineData(7, 33, 700, false)]
+    [InlineData(3, 300, 40, false)]
+    public void ProductMatchesAPlainOne(int m, int n, int k, bool transposeB)
     {
         var random = new Random(m * 1000 + n);
         var a = Oracle.Uniform(random, m * k, -1, 1);

@@ -57,6 +57,7 @@ public sealed class IlgpuBackend : IComputeBackend, IDisposable
     /// <summary>Releases the accelerator and the ILGPU context.</summary>
     public void Dispose()
     {
+        Kernels.Dispose();
         Accelerator.Dispose();
         context.Dispose();
     }

@@ -32,13 +32,17 @@ internal sealed class IlgpuDistributedMemoryEvaluator : EvaluatorBase
         var (y, d, block) = (features.FeatureCount, Dimension, features.BlockSize);
         linearAttention = memory.Options.LinearAttention;
         generateOnDevice = features.IsGenerated && !features.Projection.Orthogonal;
-        hostBlock = !features.IsGenerated || generateOnDevice ? [] : new float[block * d];
+        hostBlock = features.IsCached || generateOnDevice ? [] : new float[block * d];
         constants = features.Basis.Constants(y);
-        if (!features.IsGenerated) // a held Ω (fp32 or half) lives on the device as fp32
+        if (!features.IsGenerated)
         {
-            var rows = new float[y * d];
-            features.FillRows(0, y, rows);
-            omega = accelerator.Allocate1D(rows);
+            // A held Ω (fp32 or bfloat16) lives on the device as fp32, sent a block at a time: Y·D may exceed what one array holds.
+            omega = accelerator.Allocate1D<float>((long)y * d);
+            for (var b = 0; b < features.BlockCount; b++)
+            {
+                var (start, n) = features.BlockRange(b);
+                omega.View.SubView((long)start * d, (long)n * d).CopyFromCPU(accelerator.DefaultStream, features.Block(b, hostBlock));
+            }
         }
         else
             omega = accelerator.Allocate1D<float>((long)block * d);

@@ -1,17 +1,21 @@
 using ILGPU;
 using ILGPU.Algorithms;
+using ILGPU.Algorithms.ScanReduceOperations;
 
 namespace DrDam.ML.Compute.Ilgpu;
 
 /// <summary>
 /// The device code of the ILGPU backend: a shared-memory tiled matrix product, MrDAM's fused
-/// per-row weighting (softmax with its maximum subtracted), the basis features of DrDAM and the
+/// per-row weighting (softmax with its maximum subtracted, one group per row), the basis features of DrDAM and the
 /// on-device generation of Ω's rows from Philox, the same counter-based stream as the CPU's.
 /// </summary>
 internal static class IlgpuKernels
 {
     /// <summary>The largest tile edge of the matrix product (16: groups of 256 threads on a GPU).</summary>
     public const int MaxTile = 16;
+
+    /// <summary>The threads of one row's group in <see cref="Weigh"/> where the accelerator allows that many.</summary>
+    public const int WeighGroup = 256;
 
     /// <summary>
     /// C (m×n, row-major) = A (m×k) · op(B), op(B) = Bᵀ with B n×k when <paramref name="transposeB"/> is 1, else B (k×n);
@@ -51,37 +55,158 @@ internal static class IlgpuKernels
         }
     }
 
+    /// <summary>The most rows of A the few-row products take (a skinny batch: fig1 queries 4 images at a time).</summary>
+    public const int FewRows = 8;
+
+    /// <summary>The columns of A staged in shared memory at a time by <see cref="MultiplyFewRowsTransposed"/>.</summary>
+    public const int StagedColumns = 1024;
+
     /// <summary>
-    /// One thread per query row: turns the row's dot products ⟨x, ξ^μ⟩ into the energy's weights in
-    /// place and writes E(x) and the coefficient a of x in the gradient (the managed energies' Weigh).
+    /// C (m×n) (+)= A (m×k)·Bᵀ (B n×k) for m ≤ <see cref="FewRows"/>, bound by reading B once: each warp of a group takes
+    /// one row of B, its lanes stride along it (coalesced) and keep one sum per row of A; A is staged in shared memory
+    /// <see cref="StagedColumns"/> columns at a time, so that a group reads it once for all its warps' rows of B.
+    /// Launched on ⌈n / warps per group⌉ × S groups: with S = 1 the sums go to C; with S &gt; 1 group (x, s) sums
+    /// k's columns [s·<paramref name="sliceColumns"/>, (s + 1)·sliceColumns) into partials[s] (m×n), for <see cref="SumSlices"/>.
+    /// </summary>
+    public static void MultiplyFewRowsTransposed(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, int m, int n, int k, int accumulate, int sliceColumns)
+    {
+        var staged = SharedMemory.Allocate<float>(FewRows * StagedColumns);
+        var j = Grid.IdxX * (Group.DimX / Warp.WarpSize) + Warp.WarpIdx;
+        var lane = Warp.LaneIdx;
+        var row = (long)XMath.Min(j, n - 1) * k;
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        var end = XMath.Min(k, (Grid.IdxY + 1) * sliceColumns);
+        for (var t0 = Grid.IdxY * sliceColumns; t0 < end; t0 += StagedColumns)
+        {
+            var width = XMath.Min(StagedColumns, end - t0);
+            for (var i = Group.IdxX; i < m * width; i += Group.DimX)
+            {
+                var (r, t) = (i / width, i % width);
+                staged[r * StagedColumns + t] = a[(long)r * k + t0 + t];
+            }
+            Group.Barrier();
+            for (var t = lane; t < width; t += Warp.WarpSize)
+            {
+                var v = b[row + t0 + t];
+                s0 += staged[t] * v;
+                if (m > 1) s1 += staged[StagedColumns + t] * v;
+                if (m > 2) s2 += staged[2 * StagedColumns + t] * v;
+                if (m > 3) s3 += staged[3 * StagedColumns + t] * v;
+                if (m > 4) s4 += staged[4 * StagedColumns + t] * v;
+                if (m > 5) s5 += staged[5 * StagedColumns + t] * v;
+                if (m > 6) s6 += staged[6 * StagedColumns + t] * v;
+                if (m > 7) s7 += staged[7 * StagedColumns + t] * v;
+            }
+            Group.Barrier();
+        }
+        if (j >= n)
+            return;
+        var (target, add) = Grid.DimY == 1 ? (c, accumulate) : (c.SubView((long)Grid.IdxY * m * n, (long)m * n), 0);
+        Store(target, 0, j, n, m, add, WarpExtensions.Reduce<float, AddFloat>(s0));
+        Store(target, 1, j, n, m, add, WarpExtensions.Reduce<float, AddFloat>(s1));
+        Store(target, 2, j, n, m, add, WarpExtensions.Reduce<float, AddFloat>(s2));
+        Store(target, 3, j, n, m, add, WarpExtensions.Reduce<float, AddFloat>(s3));
+        Store(target, 4, j, n, m, add, WarpExtensions.Reduce<float, AddFloat>(s4));
+        Store(target, 5, j, n, m, add, WarpExtensions.Reduce<float, AddFloat>(s5));
+        Store(target, 6, j, n, m, add, WarpExtensions.Reduce<float, AddFloat>(s6));
+        Store(target, 7, j, n, m, add, WarpExtensions.Reduce<float, AddFloat>(s7));
+    }
+
+    // The warp's first lane writes row r's sum into C[r, j] (r < m).
+    private static void Store(ArrayView<float> c, int r, int j, int n, int m, int accumulate, float sum)
+    {
+        if (r >= m || !Warp.IsFirstLane)
+            return;
+        var at = (long)r * n + j;
+        c[at] = accumulate != 0 ? c[at] + sum : sum;
+    }
+
+    /// <summary>
+    /// The slices of C (m×n) = A (m×k)·B (B k×n) for m ≤ <see cref="FewRows"/>: group (x, s) writes, for n's columns
+    /// x·group … x·group + group − 1, the sum over B's rows [s·<paramref name="sliceRows"/>, (s + 1)·sliceRows) into
+    /// partials[s] (m×n). Each thread takes one column (coalesced reads of B, A's values broadcast); the slices give
+    /// the GPU enough threads when n is small against k. <see cref="SumSlices"/> adds them in a fixed order.
+    /// </summary>
+    public static void MultiplyFewRowsSliced(ArrayView<float> a, ArrayView<float> b, ArrayView<float> partials, int m, int n, int k, int sliceRows)
+    {
+        var j = Grid.IdxX * Group.DimX + Group.IdxX;
+        var slice = Grid.IdxY;
+        if (j >= n)
+            return;
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        var end = XMath.Min(k, (slice + 1) * sliceRows);
+        for (var t = slice * sliceRows; t < end; t++)
+        {
+            var v = b[(long)t * n + j];
+            s0 += a[t] * v;
+            if (m > 1) s1 += a[k + t] * v;
+            if (m > 2) s2 += a[2L * k + t] * v;
+            if (m > 3) s3 += a[3L * k + t] * v;
+            if (m > 4) s4 += a[4L * k + t] * v;
+            if (m > 5) s5 += a[5L * k + t] * v;
+            if (m > 6) s6 += a[6L * k + t] * v;
+            if (m > 7) s7 += a[7L * k + t] * v;
+        }
+        var p = partials.SubView((long)slice * m * n, (long)m * n);
+        p[j] = s0;
+        if (m > 1) p[n + j] = s1;
+        if (m > 2) p[2L * n + j] = s2;
+        if (m > 3) p[3L * n + j] = s3;
+        if (m > 4) p[4L * n + j] = s4;
+        if (m > 5) p[5L * n + j] = s5;
+        if (m > 6) p[6L * n + j] = s6;
+        if (m > 7) p[7L * n + j] = s7;
+    }
+
+    /// <summary>C (length) (+)= Σ over s of partials[s] (each length values), summed in slice order: one thread per value.</summary>
+    public static void SumSlices(Index1D index, ArrayView<float> partials, ArrayView<float> c, int length, int slices, int accumulate)
+    {
+        var sum = accumulate != 0 ? c[index] : 0f;
+        for (var s = 0; s < slices; s++)
+            sum += partials[(long)s * length + index];
+        c[index] = sum;
+    }
+
+    /// <summary>
+    /// One group per query row (launched on rows × group threads): turns the row's dot products ⟨x, ξ^μ⟩ into the
+    /// energy's weights in place and writes E(x) and the coefficient a of x in the gradient (the managed energies'
+    /// Weigh). The group's threads stride over the K scores, and the maximum, the sum of exponentials (in double)
+    /// and Epanechnikov's count of patterns inside its support are reduced across the group.
     /// Kind: 0 L2, 1 Dot, 2 CosineDot, 3 Epanechnikov.
     /// </summary>
-    public static void Weigh(Index1D row, ArrayView<float> scores, ArrayView<float> patternNorms, ArrayView<float> squaredNorms,
+    public static void Weigh(ArrayView<float> scores, ArrayView<float> patternNorms, ArrayView<float> squaredNorms,
         ArrayView<double> energies, ArrayView<float> selfCoefficients, int count, int kind, float beta, float epsilon)
     {
-        var s = scores.SubView((long)row.X * count, count);
+        var row = Grid.IdxX;
+        var (lane, width) = (Group.IdxX, Group.DimX);
+        var s = scores.SubView((long)row * count, count);
         var x2 = squaredNorms[row];
         if (kind == 3)
         {
-            var total = (double)epsilon;
+            var partial = 0.0;
             var inside = 0;
-            for (var i = 0; i < count; i++)
+            for (var i = lane; i < count; i += width)
             {
                 var w = XMath.Max(0f, 1f - beta / 2 * XMath.Max(0f, x2 - 2 * s[i] + patternNorms[i]));
                 s[i] = w;
-                total += w;
+                partial += w;
                 inside += w > 0 ? 1 : 0;
             }
+            var total = epsilon + GroupExtensions.AllReduce<double, AddDouble>(partial);
+            var insideCount = GroupExtensions.AllReduce<int, AddInt32>(inside);
             var weight = (float)(1 / total);
-            for (var i = 0; i < count; i++)
+            for (var i = lane; i < count; i += width)
                 s[i] = s[i] > 0 ? weight : 0f;
-            energies[row] = -XMath.Log(total) / beta;
-            selfCoefficients[row] = inside * weight;
+            if (lane == 0)
+            {
+                energies[row] = -XMath.Log(total) / beta;
+                selfCoefficients[row] = insideCount * weight;
+            }
             return;
         }
         var inverseNorm = x2 > 0 ? XMath.Rsqrt(x2) : 0f;
-        var max = float.NegativeInfinity;
-        for (var i = 0; i < count; i++)
+        var localMax = float.NegativeInfinity;
+        for (var i = lane; i < count; i += width)
         {
             var logit = kind switch
             {
@@ -90,21 +215,25 @@ internal static class IlgpuKernels
                 _ => beta * inverseNorm * s[i],
             };
             s[i] = logit;
-            max = XMath.Max(max, logit);
+            localMax = XMath.Max(localMax, logit);
         }
-        var sum = 0.0;
-        for (var i = 0; i < count; i++)
+        var max = GroupExtensions.AllReduce<float, MaxFloat>(localMax);
+        var partialSum = 0.0;
+        for (var i = lane; i < count; i += width)
         {
             var e = XMath.Exp(s[i] - max);
             s[i] = e;
-            sum += e;
+            partialSum += e;
         }
+        var sum = GroupExtensions.AllReduce<double, AddDouble>(partialSum);
         var scale = (float)(1 / sum);
-        for (var i = 0; i < count; i++)
+        for (var i = lane; i < count; i += width)
             s[i] *= scale;
-        var logSumExp = max + XMath.Log(sum);
-        energies[row] = -logSumExp / beta + (kind == 1 ? 0.5 * x2 : 0);
-        selfCoefficients[row] = kind == 2 ? 0f : 1f;
+        if (lane == 0)
+        {
+            energies[row] = -(max + XMath.Log(sum)) / beta + (kind == 1 ? 0.5 * x2 : 0);
+            selfCoefficients[row] = kind == 2 ? 0f : 1f;
+        }
     }
 
     /// <summary>

@@ -24,12 +24,10 @@ internal sealed class TorchDistributedMemoryEvaluator : TorchEvaluator
         basis = features.Basis.Kind;
         linearAttention = memory.Options.LinearAttention;
         var constants = features.Basis.Constants(y);
-        var rows = new float[y * d];
-        features.FillRows(0, y, rows);
+        omega = OmegaOnDevice(features);
         var phases = features.Basis.UsesOffsets ? new float[y] : null;
         if (phases is not null)
             features.Projection.FillOffsets(0, y, phases);
-        omega = Keep(torch.tensor(rows, [y, d], ScalarType.Float32));
         offsets = phases is null ? Keep(torch.empty(0)) : Keep(torch.tensor(phases, [1, y], ScalarType.Float32));
         var t = memory.Memory;
         memoryFirst = Keep(torch.tensor(ToSingle(t[..y]), [y, 1], ScalarType.Float32));
@@ -50,6 +48,22 @@ internal sealed class TorchDistributedMemoryEvaluator : TorchEvaluator
         logShift = Constant(constants.LogShift);
         selfPerInner = Keep(torch.tensor((double)constants.SelfPerInner, ScalarType.Float64));
         minusOne = Constant(-1);
+    }
+
+    // Ω (Y×D fp32) built on the device a block at a time: Y·D may exceed what one .NET array holds (fig1: 2.2·10⁹ values).
+    private Tensor OmegaOnDevice(FeatureSpace features)
+    {
+        var d = Dimension;
+        var omega = Keep(torch.empty([features.FeatureCount, d], ScalarType.Float32, device: Device));
+        var buffer = features.IsCached ? [] : new float[features.BlockSize * d];
+        for (var b = 0; b < features.BlockCount; b++)
+        {
+            var (start, n) = features.BlockRange(b);
+            using var block = torch.tensor(features.Block(b, buffer).ToArray(), [n, d], ScalarType.Float32);
+            using var rows = omega.narrow(0, start, n);
+            rows.copy_(block);
+        }
+        return omega;
     }
 
     protected override (Tensor Energies, Tensor Gradients) Step(Tensor x)
