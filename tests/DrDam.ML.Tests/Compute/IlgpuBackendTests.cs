@@ -67,6 +67,27 @@ public sealed class IlgpuBackendTests(IlgpuBackendTests.CpuAccelerator fixture)
             }
     }
 
+    [Fact]
+    public void HeldOmegaGivesTheSameStepInOnePassAsBlockByBlock()
+    {
+        var sizes = BackendParity.Tiny;
+        var memory = sizes.Distributed(FeatureBasisKind.SinCos);
+        var states = Oracle.Uniform(new Random(5), sizes.Queries * sizes.D, 0, 0.4);
+        (double[] Energies, float[] Gradients) Step(long passValues)
+        {
+            using var evaluator = new IlgpuDistributedMemoryEvaluator(backend, memory, sizes.Queries, passValues);
+            var (energies, gradients) = (new double[sizes.Queries], new float[states.Length]);
+            evaluator.Evaluate(states, sizes.Queries, energies, gradients);
+            return (energies, gradients);
+        }
+        var whole = Step(IlgpuDistributedMemoryEvaluator.PassValues);
+        var blocks = Step(sizes.Queries * sizes.BlockSize); // one block per pass: three passes, the last one ragged
+        for (var q = 0; q < sizes.Queries; q++)
+            Assert.Equal(whole.Energies[q], blocks.Energies[q], 1e-5);
+        for (var i = 0; i < states.Length; i++)
+            Assert.Equal(whole.Gradients[i], blocks.Gradients[i], 1e-4);
+    }
+
     [SkippableFact]
     public void CudaIsRefusedWhereIlgpuFindsNoGpu()
     {

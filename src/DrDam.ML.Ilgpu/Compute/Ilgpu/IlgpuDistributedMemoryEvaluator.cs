@@ -7,10 +7,11 @@ using ILGPU.Runtime;
 namespace DrDam.ML.Compute.Ilgpu;
 
 /// <summary>
-/// DrDAM step on an ILGPU accelerator, block by block of Ω: S = ZΩ_bᵀ, the basis kernel writes φ and
-/// u, ⟨φ,T⟩ and G = UΩ_b accumulate on the device (R's products instead with eq. 32); the host
-/// finishes ∇Ê as the managed evaluator does. With on-demand Ω each block's rows are generated on
-/// the device from the seed (orthogonal features, which need Gram–Schmidt, are uploaded from the host).
+/// DrDAM step on an ILGPU accelerator, pass by pass over Ω's rows: S = ZΩ_bᵀ, the basis kernel writes φ
+/// and u, ⟨φ,T⟩ and G = UΩ_b accumulate on the device (R's products instead with eq. 32); the host
+/// finishes ∇Ê as the managed evaluator does. Held Ω lives on the device and a pass takes many blocks
+/// (all of Ω for a skinny batch); with on-demand Ω a pass is one block, generated on the device from the
+/// seed (orthogonal features, which need Gram–Schmidt, are uploaded from the host).
 /// </summary>
 internal sealed class IlgpuDistributedMemoryEvaluator : EvaluatorBase
 {
@@ -18,12 +19,16 @@ internal sealed class IlgpuDistributedMemoryEvaluator : EvaluatorBase
     private readonly DistributedMemory memory;
     private readonly FeatureSpace features;
     private readonly bool generateOnDevice, linearAttention;
+    private readonly int passRows;
     private readonly BasisConstants constants;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> omega, offsets, memoryFirst, memorySecond, attention;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> z, zSquaredNorms, projections, first, second, u, inner, accumulated;
     private readonly float[] hostZ, hostNorms, hostInner, hostAccumulated, hostBlock;
 
-    public IlgpuDistributedMemoryEvaluator(IlgpuBackend backend, DistributedMemory memory, int maxBatch) : base(memory, maxBatch)
+    /// <summary>The most values (rows × Ω's rows) of the per-pass buffers where Ω is held on the device.</summary>
+    public const long PassValues = 1 << 24;
+
+    public IlgpuDistributedMemoryEvaluator(IlgpuBackend backend, DistributedMemory memory, int maxBatch, long passValues = PassValues) : base(memory, maxBatch)
     {
         this.backend = backend;
         this.memory = memory;
@@ -34,6 +39,7 @@ internal sealed class IlgpuDistributedMemoryEvaluator : EvaluatorBase
         generateOnDevice = features.IsGenerated && !features.Projection.Orthogonal;
         hostBlock = features.IsCached || generateOnDevice ? [] : new float[block * d];
         constants = features.Basis.Constants(y);
+        passRows = PassRows(features, maxBatch, passValues);
         if (!features.IsGenerated)
         {
             // A held Ω (fp32 or bfloat16) lives on the device as fp32, sent a block at a time: Y·D may exceed what one array holds.
@@ -56,10 +62,10 @@ internal sealed class IlgpuDistributedMemoryEvaluator : EvaluatorBase
         attention = accelerator.Allocate1D(linearAttention ? memory.LinearAttentionMemory.ToArray() : new float[1]);
         z = accelerator.Allocate1D<float>((long)maxBatch * d);
         zSquaredNorms = accelerator.Allocate1D<float>(maxBatch);
-        projections = accelerator.Allocate1D<float>((long)maxBatch * block);
-        first = accelerator.Allocate1D<float>((long)maxBatch * block);
-        second = accelerator.Allocate1D<float>((long)maxBatch * block);
-        u = accelerator.Allocate1D<float>((long)maxBatch * block);
+        projections = accelerator.Allocate1D<float>((long)maxBatch * passRows);
+        first = accelerator.Allocate1D<float>((long)maxBatch * passRows);
+        second = accelerator.Allocate1D<float>((long)maxBatch * passRows);
+        u = accelerator.Allocate1D<float>((long)maxBatch * passRows);
         inner = accelerator.Allocate1D<float>(maxBatch);
         accumulated = accelerator.Allocate1D<float>((long)maxBatch * d);
         (hostZ, hostNorms, hostInner, hostAccumulated) = (new float[maxBatch * d], new float[maxBatch], new float[maxBatch], new float[maxBatch * d]);
@@ -77,21 +83,21 @@ internal sealed class IlgpuDistributedMemoryEvaluator : EvaluatorBase
         zSquaredNorms.View.SubView(0, rows).CopyFromCPU(backend.Accelerator.DefaultStream, hostNorms.AsSpan(0, rows));
         var kernels = backend.Kernels;
         var parts = features.Basis.Parts;
-        for (var b = 0; b < features.BlockCount; b++)
+        for (var start = 0; start < y; start += passRows)
         {
-            var (start, n) = features.BlockRange(b);
-            var omegaBlock = BlockOfOmega(b, start, n);
+            var n = Math.Min(passRows, y - start);
+            var omegaBlock = RowsOfOmega(start, n);
             kernels.Multiply(z.View, omegaBlock, projections.View, rows, n, d, transposeB: true, accumulate: false);
             kernels.Features(new Index2D(n, rows), projections.View, offsets.View, zSquaredNorms.View, memoryFirst.View, memorySecond.View,
                 first.View, second.View, u.View, n, start, (int)features.Basis.Kind, constants.Scale, constants.LogShift);
-            kernels.Multiply(first.View, memoryFirst.View.SubView(start, n), inner.View, rows, 1, n, transposeB: false, accumulate: b > 0);
+            kernels.Multiply(first.View, memoryFirst.View.SubView(start, n), inner.View, rows, 1, n, transposeB: false, accumulate: start > 0);
             if (parts == 2)
                 kernels.Multiply(second.View, memorySecond.View.SubView(start, n), inner.View, rows, 1, n, transposeB: false, accumulate: true);
             if (!linearAttention)
-                kernels.Multiply(u.View, omegaBlock, accumulated.View, rows, d, n, transposeB: false, accumulate: b > 0);
+                kernels.Multiply(u.View, omegaBlock, accumulated.View, rows, d, n, transposeB: false, accumulate: start > 0);
             else
             {
-                kernels.Multiply(first.View, attention.View.SubView((long)start * d, (long)n * d), accumulated.View, rows, d, n, transposeB: false, accumulate: b > 0);
+                kernels.Multiply(first.View, attention.View.SubView((long)start * d, (long)n * d), accumulated.View, rows, d, n, transposeB: false, accumulate: start > 0);
                 if (parts == 2)
                     kernels.Multiply(second.View, attention.View.SubView((long)(y + start) * d, (long)n * d), accumulated.View, rows, d, n, transposeB: false, accumulate: true);
             }
@@ -106,7 +112,18 @@ internal sealed class IlgpuDistributedMemoryEvaluator : EvaluatorBase
         }
     }
 
-    private ArrayView<float> BlockOfOmega(int block, int start, int n)
+    // Rows of Ω one pass takes: a block where Ω is generated (the pass's rows are generated into one block's buffer);
+    // where Ω is held on the device, as many whole blocks as keep the per-pass buffers (rows × pass) within passValues,
+    // so that a skinny batch takes all of Ω in one pass and launches a few kernels per step instead of a few per block.
+    private static int PassRows(FeatureSpace features, int maxBatch, long passValues)
+    {
+        if (features.IsGenerated)
+            return features.BlockSize;
+        var blocks = Math.Max(1, passValues / ((long)maxBatch * features.BlockSize));
+        return (int)Math.Min(features.FeatureCount, blocks * features.BlockSize);
+    }
+
+    private ArrayView<float> RowsOfOmega(int start, int n)
     {
         var d = Dimension;
         if (!features.IsGenerated)
@@ -116,7 +133,7 @@ internal sealed class IlgpuDistributedMemoryEvaluator : EvaluatorBase
             backend.Kernels.OmegaRows(new Index2D((d + 1) / 2, n), view, d, start, features.Projection.Seed);
         else
         {
-            features.Block(block, hostBlock);
+            features.Block(start / features.BlockSize, hostBlock);
             view.CopyFromCPU(backend.Accelerator.DefaultStream, hostBlock.AsSpan(0, n * d));
         }
         return view;
