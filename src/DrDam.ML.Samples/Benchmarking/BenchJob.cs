@@ -3,6 +3,7 @@ using DrDam.ML.Compute.Ilgpu;
 using DrDam.ML.Compute.Torch;
 using DrDam.ML.Memory;
 using DrDam.ML.Memory.Features;
+using DrDam.ML.Samples.Computing;
 
 namespace DrDam.ML.Samples.Benchmarking;
 
@@ -20,9 +21,11 @@ internal static class BenchJob
         // ILGPU's CPU accelerator emulates GPU threads (a correctness reference): it is timed only on CUDA.
         using var ilgpu = settings.Device != ComputeDevice.Cpu && IlgpuBackend.CudaAvailable() ? new IlgpuBackend(ComputeDevice.Cuda) : null;
         IComputeBackend[] backends = ilgpu is null ? [ManagedBackend.Instance, torchBackend] : [ManagedBackend.Instance, torchBackend, ilgpu];
+        IComputeBackend[] gpuBackends = [.. backends.Where(BackendChoice.OnGpu)];
         var report = new Dictionary<string, object?>
         {
             ["device"] = torchBackend.Name == "torch-cuda" ? "cuda" : "cpu",
+            ["gpu"] = ilgpu?.DeviceName,
             ["cpu"] = HostProcessor.Describe(),
             ["vector_bits"] = HostProcessor.VectorBits,
             ["processors"] = Environment.ProcessorCount,
@@ -55,6 +58,7 @@ internal static class BenchJob
         report["gemm_gflops"] = Round(gemm);
         report["mrdam_step_gflops"] = mrdam;
         report["mrdam_ratio"] = Round(mrdam.Values.Max() / gemm);
+        report["mrdam_gemm_ratio"] = mrdam.ToDictionary(p => p.Key, p => Round(p.Value / gemm));
         report["mrdam_peak_fraction"] = Round(mrdam[ManagedBackend.Instance.Name] / peak);
         stage?.Invoke("MrDAM step, naive TorchSharp");
         var naive = TorchReference.NaiveMrDamGflops(torchBackend.Device, patterns, queries, mrD, 60, settings.Budget);
@@ -78,6 +82,7 @@ internal static class BenchJob
             }
         }
         report["drdam_step_gflops"] = drdam;
+        report["drdam_gemm_ratio"] = drdam.ToDictionary(p => p.Key, p => Round(p.Value / gemm));
         report["drdam_ratio"] = Round(drdam.Where(p => p.Key.EndsWith("_cached", StringComparison.Ordinal)).Max(p => p.Value) / gemm);
         report["drdam_on_demand_ratio"] = Round(drdam["managed_on_demand"] / gemm);
         report["drdam_peak_fraction"] = Round(drdam["managed_cached"] / peak);
@@ -98,6 +103,9 @@ internal static class BenchJob
                 report[$"drdam_skinny{name}_bandwidth_fraction"] = Round((double)y * drD * bytes / seconds / 1e9 / read);
         }
 
+        if (gpuBackends.Length > 0)
+            GpuSkinnySteps(report, gpuBackends, patterns, queries, settings.Budget, stage);
+
         foreach (var storage in new[] { ProjectionStorage.OnDemand, ProjectionStorage.Cached })
         {
             var key = storage == ProjectionStorage.OnDemand ? "drdam_fit_bytes_per_pattern" : "drdam_fit_bytes_per_pattern_cached";
@@ -110,6 +118,35 @@ internal static class BenchJob
             report[key] = perPattern;
         }
         return report;
+    }
+
+    // The skinny step (B = 4) on each GPU backend, Ω held in the GPU's memory (fp32): the bytes of Ω per step against the
+    // GPU's read bandwidth, measured here with libtorch; and ILGPU's step with Ω generated in the kernel.
+    private static void GpuSkinnySteps(Dictionary<string, object?> report, IComputeBackend[] gpuBackends, float[] patterns, float[] queries, TimeSpan budget, Action<string>? stage)
+    {
+        stage?.Invoke("GPU memory read bandwidth");
+        var read = TorchReference.DeviceReadGbs(budget);
+        report["gpu_memory_read_gbs"] = Round(read);
+        var (y, d, b) = (BenchSettings.DrFeatures, BenchSettings.DrDimension, BenchSettings.SkinnyBatch);
+        var fractions = new Dictionary<string, double>();
+        var rates = new Dictionary<string, double>();
+        foreach (var storage in new[] { ProjectionStorage.Cached, ProjectionStorage.OnDemand })
+        {
+            var memory = new DistributedMemory(d, new DistributedMemoryOptions { Beta = 60, FeatureCount = y, ProjectionStorage = storage });
+            memory.AddRange(patterns.AsMemory(0, 16 * d), 16);
+            // The Torch backend holds Ω whatever the storage: it is timed with the held one only.
+            foreach (var backend in storage == ProjectionStorage.Cached ? gpuBackends : gpuBackends.Where(g => g is IlgpuBackend))
+            {
+                var name = $"{backend.Name}_{(storage == ProjectionStorage.Cached ? "cached" : "on_demand")}";
+                stage?.Invoke($"DrDAM step, {b} rows, {name}");
+                var seconds = StepSeconds(backend, memory, queries[..(b * d)], b, budget);
+                rates[name] = Round(4.0 * b * y * d / seconds / 1e9);
+                if (storage == ProjectionStorage.Cached)
+                    fractions[name] = Round((double)y * d * sizeof(float) / seconds / 1e9 / read);
+            }
+        }
+        report["gpu_skinny_step_gflops"] = rates;
+        report["gpu_skinny_bandwidth_fraction"] = fractions;
     }
 
     private static double StepSeconds(IComputeBackend backend, IAssociativeMemory memory, float[] queries, int batch, TimeSpan budget)

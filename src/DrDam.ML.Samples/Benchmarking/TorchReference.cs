@@ -46,6 +46,24 @@ internal static class TorchReference
         return 4.0 * b * k * dimension / seconds / 1e9;
     }
 
+    /// <summary>
+    /// GB/s read from the first GPU's memory by summing a 4 GiB float tensor (far beyond its cache) with libtorch: the
+    /// bandwidth bound of a skinny step whose Ω is held on the GPU.
+    /// </summary>
+    public static double DeviceReadGbs(TimeSpan budget)
+    {
+        TorchSharpNative.EnsureLoaded();
+        var device = torch.CUDA;
+        const long values = 1L << 30;
+        using var x = torch.ones(values, device: device);
+        var seconds = Stopwatches.MedianSeconds(() =>
+        {
+            using var sum = x.sum();
+            Synchronize(device);
+        }, budget);
+        return values * sizeof(float) / seconds / 1e9;
+    }
+
     private static void Synchronize(Device device)
     {
         if (device.type == DeviceType.CUDA)

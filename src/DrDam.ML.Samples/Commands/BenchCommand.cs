@@ -13,7 +13,7 @@ internal static class BenchCommand
     public static Command Create()
     {
         var quick = new Option<bool>("--quick") { Description = "Short timing budgets: ends within a minute" };
-        var device = new Option<string>("--device") { Description = "cpu, cuda or auto: where the Torch backend and the GEMM reference run", DefaultValueFactory = _ => "auto" };
+        var device = new Option<string>("--device") { Description = "cpu, cuda or auto: where the Torch and ILGPU backends and the GEMM reference run (ILGPU is timed on CUDA only)", DefaultValueFactory = _ => "auto" };
         device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
         var json = new Option<bool>("--json") { Description = "Print one JSON object as the last line" };
         var command = new Command("bench", "Measure the step rates against this machine's GEMM roofline (run with -c Release)") { quick, device, json };

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using DrDam.ML.Compute;
 using DrDam.ML.Memory.Features;
+using DrDam.ML.Samples.Computing;
 using DrDam.ML.Samples.Imaging;
 using Spectre.Console;
 
@@ -42,12 +44,16 @@ internal static class ImageCommand
         var seed = new Option<int?>("--seed") { Description = "Seed of Ω, occlusion and noise [default: 7]" };
         var output = new Option<string?>("--out") { Description = $"Output folder [default: out/{name}]" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object as the last line (no progress display)" };
+        var backend = new Option<string?>("--backend") { Description = "Where the descent runs: managed (this library's CPU kernels), torch or ilgpu [default: managed]" };
+        backend.AcceptOnlyFromAmong(BackendChoice.Names);
+        var device = new Option<string?>("--device") { Description = "cpu, cuda or auto: the device of the torch and ilgpu backends [default: auto]" };
+        device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
         var roofline = new Option<bool>("--roofline") { Description = "Also measure the memory read bandwidth and report DrDAM's retrieval time against its floor (reads of Ω × bytes ÷ bandwidth)" };
         var command = new Command(name, denoise
             ? "Store images, add noise to copies, and restore them with MrDAM and DrDAM"
             : "Store images, hide part of each copy, and restore the hidden pixels with MrDAM and DrDAM (visible pixels clamped)")
         {
-            images, dataset, preset, count, size, grey, corruption, representation, beta, features, basis, omega, step, steps, tolerance, seed, output, json, roofline,
+            images, dataset, preset, count, size, grey, corruption, representation, beta, features, basis, omega, step, steps, tolerance, seed, output, json, roofline, backend, device,
         };
         command.SetAction(result =>
         {
@@ -72,6 +78,8 @@ internal static class ImageCommand
                 Out = result.GetValue(output) ?? baseline.Out,
                 Json = result.GetValue(json),
                 Roofline = result.GetValue(roofline),
+                Backend = result.GetValue(backend) ?? baseline.Backend,
+                Device = result.GetValue(device) is { } where ? Enum.Parse<ComputeDevice>(where, ignoreCase: true) : baseline.Device,
             };
             return Run(settings);
         });

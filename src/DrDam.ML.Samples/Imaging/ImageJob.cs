@@ -1,7 +1,10 @@
 using System.Diagnostics;
+using DrDam.ML.Compute;
 using DrDam.ML.Memory;
 using DrDam.ML.Memory.Features;
 using DrDam.ML.Memory.Dynamics;
+using DrDam.ML.Samples.Benchmarking;
+using DrDam.ML.Samples.Computing;
 using DrDam.ML.Samples.Rendering;
 using DrDam.ML.Transforms;
 using Microsoft.ML;
@@ -28,6 +31,8 @@ internal sealed class ImageJob(ImageJobSettings settings)
         var memories = AsOption(() => Memories().ToList());
         var retrieval = AsOption(() => new RetrievalOptions { StepSize = s.Step, MaxSteps = s.Steps, Tolerance = s.Tolerance, RecordEnergyTrace = true });
         var outDir = OutputFolder.Prepare(s.Out ?? Path.Combine("out", s.Command), "--out");
+        var backend = BackendChoice.Create(s.Backend, s.Device);
+        using var ownedBackend = backend as IDisposable;
         var ml = new MLContext(seed: s.Seed);
         var (images, nativeWidth, nativeHeight, n) = ImageSource.Load(ml, s.Images, s.Count, s.Tint && !s.Grey);
         var (width, height) = s.Size ?? (nativeWidth, nativeHeight);
@@ -69,7 +74,7 @@ internal sealed class ImageJob(ImageJobSettings settings)
             var store = ml.Transforms.AssociativeMemory.Store(name, "Pixels", "Corrupted", corruption.Occlusion is null ? null : "Visible",
                 new MemoryStoreOptions { Memory = memory, Retrieval = retrieval, BatchSize = batch }).Fit(prepared);
             var watch = Stopwatch.StartNew();
-            results[name] = Read(store.WithProgress(progressFor(name)).Transform(prepared), name);
+            results[name] = Read(store.WithBackend(backend).WithProgress(progressFor(name)).Transform(prepared), name);
             retrievalSeconds[name] = Math.Round(watch.Elapsed.TotalSeconds, 2);
         }
 
@@ -105,6 +110,7 @@ internal sealed class ImageJob(ImageJobSettings settings)
             ["mse_drdam"] = Mse("DrDAM"),
             ["mse_drdam_vs_mrdam"] = results.ContainsKey("MrDAM") ? Mse("DrDAM", results["MrDAM"].States) : null,
             ["mean_steps"] = results.Values.First().Steps.Average(),
+            ["backend"] = backend.Name,
             ["retrieval_seconds"] = retrievalSeconds,
             ["drdam_omega_reads"] = omegaReads,
             ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 2),
@@ -112,16 +118,18 @@ internal sealed class ImageJob(ImageJobSettings settings)
             ["outputs"] = new[] { gridPath, plotPath },
         };
         if (s.Roofline && omegaReads is { } reads)
-            AddRoofline(report, reads, (long)s.Features * d, retrievalSeconds["DrDAM"]);
+            AddRoofline(report, reads, (long)s.Features * d, retrievalSeconds["DrDAM"], backend);
         return report;
     }
 
-    // DrDAM's floor when Ω is held: every read streams Y·D values of 4 (fp32) or 2 (bfloat16) bytes from memory.
-    private void AddRoofline(Dictionary<string, object?> report, int reads, long omegaValues, double seconds)
+    // DrDAM's floor when Ω is held: every read streams Y·D values of 4 (fp32) or 2 (bfloat16) bytes from memory. The GPU
+    // backends hold Ω in fp32 in the GPU's memory, whose read bandwidth TorchSharp measures.
+    private void AddRoofline(Dictionary<string, object?> report, int reads, long omegaValues, double seconds, IComputeBackend backend)
     {
-        var read = Benchmarking.HardwareBounds.ReadGbs(TimeSpan.FromSeconds(2));
-        report["memory_read_gbs"] = Math.Round(read, 2);
-        var bytes = settings.Omega switch { ProjectionStorage.Cached => 4, ProjectionStorage.CachedBFloat16 => 2, _ => 0 };
+        var gpu = BackendChoice.OnGpu(backend);
+        var read = gpu ? TorchReference.DeviceReadGbs(TimeSpan.FromSeconds(2)) : HardwareBounds.ReadGbs(TimeSpan.FromSeconds(2));
+        report[gpu ? "gpu_memory_read_gbs" : "memory_read_gbs"] = Math.Round(read, 2);
+        var bytes = settings.Omega switch { ProjectionStorage.OnDemand => 0, _ when gpu => 4, ProjectionStorage.Cached => 4, _ => 2 };
         if (bytes == 0)
             return; // regenerated Ω is bound by the Gaussian draws, not by memory
         var floor = reads * omegaValues * bytes / (read * 1e9);

@@ -1,3 +1,4 @@
+using DrDam.ML.Compute;
 using DrDam.ML.Memory.Features;
 
 namespace DrDam.ML.Samples.Imaging;
@@ -29,6 +30,12 @@ internal sealed record ImageJobSettings
     public double Tolerance { get; init; } = 1e-6;
     public int Seed { get; init; } = 7;
     public string? Out { get; init; }
+
+    /// <summary>Where the descent runs: managed, torch or ilgpu (Samples.Computing.BackendChoice).</summary>
+    public string Backend { get; init; } = "managed";
+
+    /// <summary>The device of the torch and ilgpu backends.</summary>
+    public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
     public bool Json { get; init; }
 
     /// <summary>Also measure this machine's memory read bandwidth and report DrDAM's retrieval against the floor it sets (docs/ROOFLINE.md).</summary>

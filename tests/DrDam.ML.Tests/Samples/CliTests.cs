@@ -92,6 +92,33 @@ public sealed class CliTests : IDisposable
         Assert.Equal(seconds, root.GetProperty("drdam_floor_ratio").GetDouble() * floor, 0.01 + 0.02 * seconds);
     }
 
+    /// <summary>`--backend torch` runs the same descent through libtorch: the same restorations to float rounding.</summary>
+    [Fact]
+    public void TheTorchBackendRestoresWhatTheManagedOneRestores()
+    {
+        double[] Mses(string backend)
+        {
+            var (code, stdout, stderr) = Run("inpaint", "--json", "--count", "3", "--size", "16x16", "--features", "3000", "--steps", "30",
+                "--backend", backend, "--device", "cpu", "--out", Path.Combine(folder, backend));
+            Assert.True(code == 0, stderr);
+            var root = JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]).RootElement;
+            Assert.Equal(backend, root.GetProperty("backend").GetString());
+            return [root.GetProperty("mse_mrdam").GetDouble(), root.GetProperty("mse_drdam").GetDouble()];
+        }
+        var (managed, torch) = (Mses("managed"), Mses("torch"));
+        for (var i = 0; i < 2; i++)
+            Assert.Equal(managed[i], torch[i], 1e-4 * managed[i]);
+    }
+
+    [SkippableFact]
+    public void ACudaBackendWhereNoneExistsNamesTheOption()
+    {
+        Skip.If(TorchSharp.torch.cuda.is_available(), "a CUDA device exists here");
+        var (code, _, stderr) = Run("inpaint", "--backend", "torch", "--device", "cuda", "--json", "--out", folder);
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: --device cuda: device = Cuda, but TorchSharp finds no CUDA device", stderr);
+    }
+
     [Fact]
     public void FieldsThatDoNotApplyAreNull()
     {
@@ -123,6 +150,7 @@ public sealed class CliTests : IDisposable
     [InlineData("denoise", "--noise", "flip:2", "--noise: the fraction must lie in [0, 1] (got 2)")]
     [InlineData("inpaint", "--size", "64", "--size must be WxH with positive integers")]
     [InlineData("inpaint", "--count", "0", "--count must be >= 1 (got 0)")]
+    [InlineData("inpaint", "--device", "cuda", "--device cuda needs --backend torch or ilgpu: the managed backend runs on the CPU.")]
     public void BadInputGivesOneLineAndExitCodeOne(string command, string option, string value, string message)
     {
         var (code, _, stderr) = Run(command, option, value, "--json", "--out", folder);

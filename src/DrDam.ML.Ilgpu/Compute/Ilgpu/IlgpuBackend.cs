@@ -43,6 +43,9 @@ public sealed class IlgpuBackend : IComputeBackend, IDisposable
     /// <summary>Whether the kernels run on CUDA.</summary>
     public bool IsCuda => Accelerator.AcceleratorType == AcceleratorType.Cuda;
 
+    /// <summary>The accelerator's name as ILGPU reports it, e.g. the GPU's model.</summary>
+    public string DeviceName => Accelerator.Name;
+
     /// <inheritdoc/>
     public string Name => IsCuda ? "ilgpu-cuda" : "ilgpu-cpu";
 
