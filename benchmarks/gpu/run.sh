@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs on the lent GPU machine (carry [".gpu"], packed by benchmarks/gpu/pack.sh): the CUDA tests, `bench --device cuda`
-# and the fig1 preset on each GPU backend, with cached and on-demand Ω. Everything it prints is also kept under $OUT.
+# and the fig1 preset on each GPU backend, with cached and on-demand Ω, against fig1 written directly in JAX. Everything it prints is also kept under $OUT.
 set -uo pipefail
 out=${OUT:-/tmp/gpu-out}; mkdir -p "$out" /tmp/dn /tmp/gpu
 tar -C /tmp/dn -xJf .gpu/dotnet-rt.tar.xz && tar -C /tmp/gpu -xJf .gpu/app.tar.xz
@@ -23,4 +23,5 @@ export -f cli fig1
 step fig1-torch-cached 300 fig1 torch cached
 step fig1-ilgpu-cached 300 fig1 ilgpu cached
 step fig1-ilgpu-on-demand 300 fig1 ilgpu on-demand
+step fig1-jax 120 env XLA_PYTHON_CLIENT_PREALLOCATE=false python3 benchmarks/gpu/fig1_jax.py
 step bench 300 cli bench --device cuda --quick --json
