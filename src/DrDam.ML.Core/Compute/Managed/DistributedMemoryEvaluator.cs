@@ -13,32 +13,27 @@ namespace DrDam.ML.Compute.Managed;
 /// </summary>
 /// <remarks>
 /// A skinny batch (at most <see cref="Sgemm.SkinnyRows"/> rows) does 4·B flops per value of Ω, so its step is bound by
-/// reading Ω. It takes each block in passes of whole <see cref="Sgemm.SliceDepth"/>-row slices, about 8 MB at most
-/// (one 12 MB slice at D = 12,288: within the last-level cache), and runs the forward product, the basis and the
-/// backward product of a slice before the next, so Ω comes from memory once per step instead of twice
-/// (docs/ROOFLINE.md). A bfloat16 Ω is read in place, the kernels widening it as they load it (<see cref="Sgemm.MultiplyRounded"/>),
-/// and an Ω made on demand is regenerated slice by slice into the buffer (orthogonal rows excepted: a slice would
-/// recompute its group's prefix). Larger batches, and eq. 32's R, take a whole
-/// block per product. The basis runs per slice in both, and a product over one slice is the first slice of a
-/// product over the block, so a row's arithmetic is the same in either.
+/// reading Ω: <see cref="SkinnySlices"/> takes each block a few rows at a time through both products, so that Ω comes
+/// from memory once per step instead of twice (docs/ROOFLINE.md). A bfloat16 Ω is read in place, the kernels widening
+/// it as they load it, and an Ω made on demand is regenerated slice by slice (orthogonal rows excepted: a slice would
+/// recompute its group's prefix). Larger batches, and eq. 32's R, take a whole block per product. Both run the basis
+/// and the products' fold over the same slices of <see cref="Sgemm.SliceDepth"/> rows, so a row's arithmetic is the
+/// same in either.
 /// </remarks>
 internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
 {
     private readonly DistributedMemory memory;
     private readonly FeatureSpace features;
     private readonly float[] memoryFirst, memorySecond;
-    private readonly float[] z, projections, u, first, second, accumulated, omega;
+    private readonly float[] z, projections, u, first, second, accumulated;
+    private readonly AlignedBlock<float> omega; // regenerated or widened rows of Ω, on cache lines as the cached blocks are
     private readonly float[] zSquaredNorms;
     private readonly double[] inner, selfCoefficients;
     private readonly int blockSize;
     private readonly ChunkedLoop backward, regenerate;
-    private int currentBlock, currentOffset, currentCount, regenerateStart;
-
-    // A skinny batch's rows of Ω per pass: whole slices of Sgemm.SliceDepth, as many as fit CachedSliceBytes (at least one).
-    private readonly int sliceRows;
-
-    /// <summary>Bytes of Ω a skinny step keeps in cache between its forward and backward products (a share of a last-level cache).</summary>
-    private const int CachedSliceBytes = 8 << 20;
+    private readonly SkinnySlices skinnySlices;
+    private readonly float[] transposedZ;
+    private int currentBlock, currentCount, regenerateStart;
 
     public DistributedMemoryEvaluator(DistributedMemory memory, int maxBatch) : base(memory, maxBatch)
     {
@@ -55,11 +50,12 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
         u = Pinned(maxBatch * blockSize);
         first = Pinned(maxBatch * blockSize);
         second = Pinned(maxBatch * blockSize);
-        omega = features.IsCached ? [] : Pinned(blockSize * Dimension);
+        omega = features.IsCached ? default : new AlignedBlock<float>(blockSize * Dimension);
         zSquaredNorms = new float[maxBatch];
         inner = new double[maxBatch];
         selfCoefficients = new double[maxBatch];
-        sliceRows = Math.Max(1, CachedSliceBytes / (Dimension * sizeof(float) * Sgemm.SliceDepth)) * Sgemm.SliceDepth;
+        skinnySlices = new SkinnySlices(features, memoryFirst, memorySecond, Math.Min(maxBatch, Sgemm.SkinnyRows));
+        transposedZ = Pinned(Sgemm.SkinnyRows * Dimension);
         backward = new ChunkedLoop(Backward);
         regenerate = new ChunkedLoop(RegenerateRows);
     }
@@ -76,8 +72,11 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
         Array.Clear(inner);
         Array.Clear(selfCoefficients);
         var linear = memory.Options.LinearAttention;
-        // With eq. 32's R, G sums both parts of a block in turn: slices would add them in another order.
+        // With eq. 32's R, G sums both parts of a block in turn: SkinnySlices would add them in another order.
         var skinny = rows <= Sgemm.SkinnyRows && !linear;
+        if (skinny)
+            fixed (float* pz = z, pt = transposedZ)
+                Sgemm.TransposeSkinny(pz, d, rows, d, pt);
         for (var b = 0; b < features.BlockCount; b++)
         {
             var (start, n) = features.BlockRange(b);
@@ -85,23 +84,16 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
             // demand slice by slice, except orthogonal rows (a slice would redo its group's prefix).
             var rounded = skinny && features.IsRounded;
             var inPlace = features.IsCached || rounded;
-            var fillBySlice = skinny && !inPlace && !(features.IsGenerated && features.Projection.Orthogonal);
-            if (!inPlace && !fillBySlice)
+            var generate = skinny && !inPlace && !(features.IsGenerated && features.Projection.Orthogonal);
+            if (!inPlace && !generate)
                 Regenerate(start, n);
-            var slice = skinny ? sliceRows : n;
-            for (var offset = 0; offset < n; offset += slice)
+            if (skinny)
             {
-                var count = Math.Min(slice, n - offset);
-                if (rounded)
-                {
-                    StepRounded(b, offset, count, rows, accumulate: b > 0 || offset > 0);
-                    continue;
-                }
-                if (fillBySlice)
-                    Regenerate(start + offset, count);
-                var rowsOfOmega = features.IsCached ? features.Block(b, default)[(offset * d)..] : omega.AsSpan(fillBySlice ? 0 : offset * d);
-                Step(b, offset, count, rowsOfOmega, rows, accumulate: b > 0 || offset > 0);
+                StepSkinny(b, rows, rounded, generate);
+                continue;
             }
+            var rowsOfOmega = features.IsCached ? features.Block(b, default) : omega.Span[..(n * d)];
+            Step(b, n, rowsOfOmega, rows, accumulate: b > 0);
         }
         for (var r = 0; r < rows; r++)
         {
@@ -110,12 +102,12 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
         }
     }
 
-    // Rows [offset, offset + count) of block b, whose values start at omegaRows: S = ZΩᵀ, the basis, then G (+)= UΩ.
-    private void Step(int block, int offset, int count, ReadOnlySpan<float> omegaRows, int rows, bool accumulate)
+    // Block b, whose values start at omegaRows: S = ZΩᵀ, the basis, then G (+)= UΩ.
+    private void Step(int block, int count, ReadOnlySpan<float> omegaRows, int rows, bool accumulate)
     {
         var d = Dimension;
-        var start = features.BlockRange(block).Start + offset;
-        (currentBlock, currentOffset, currentCount) = (block, offset, count);
+        var start = features.BlockRange(block).Start;
+        (currentBlock, currentCount) = (block, count);
         var linear = memory.Options.LinearAttention;
         fixed (float* pz = z, ps = projections, pu = u, pg = accumulated, po = omegaRows)
         {
@@ -128,28 +120,28 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
             AccumulateLinearAttention(start, count, rows, accumulate);
     }
 
-    // Step for a skinny batch over a bfloat16 Ω, read in place: the same products on the widened values, without a
-    // widened copy of the slice.
-    private void StepRounded(int block, int offset, int count, int rows, bool accumulate)
+    // Block b for a skinny batch: Ω cached, bfloat16 (read in place), regenerated whole into the buffer, or generated
+    // slice by slice into it.
+    private void StepSkinny(int block, int rows, bool rounded, bool generate)
     {
-        var d = Dimension;
-        (currentBlock, currentOffset, currentCount) = (block, offset, count);
-        fixed (float* pz = z, ps = projections, pu = u, pg = accumulated)
-        fixed (ushort* po = features.RoundedBlock(block)[(offset * d)..])
+        fixed (float* pt = transposedZ, pg = accumulated, buffer = omega.Span)
+        fixed (float* cached = features.IsCached ? features.Block(block, default) : default)
+        fixed (ushort* half = rounded ? features.RoundedBlock(block) : default)
         {
-            Sgemm.MultiplyRounded(pz, d, po, d, transposeB: true, ps, count, rows, count, d, accumulate: false);
-            backward.Run(rows);
-            Sgemm.MultiplyRounded(pu, count, po, d, transposeB: false, pg, d, rows, d, count, accumulate);
+            skinnySlices.Run(new SkinnySlices.Pass
+            {
+                Block = block, Rows = rows, TransposedZ = pt, SquaredNorms = zSquaredNorms,
+                Omega = rounded ? (byte*)half : features.IsCached ? (byte*)cached : (byte*)buffer, Rounded = rounded, Generate = generate,
+                Accumulated = pg, Inner = inner, SelfCoefficients = selfCoefficients, Accumulate = block > 0,
+            });
         }
     }
 
     // φ, u and the shares of ⟨φ,T⟩ and c for the current rows of Ω, one slice of Sgemm.SliceDepth at a time.
     private void Backward(int from, int to)
     {
-        var (start, n) = (features.BlockRange(currentBlock).Start + currentOffset, currentCount);
+        var (start, n) = (features.BlockRange(currentBlock).Start, currentCount);
         var offsets = features.Offsets(currentBlock);
-        if (!offsets.IsEmpty)
-            offsets = offsets.Slice(currentOffset, n);
         for (var r = from; r < to; r++)
         {
             var s = projections.AsSpan(r * n, n);
@@ -185,13 +177,19 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
     {
         if (features.IsGenerated && features.Projection.Orthogonal)
         {
-            features.FillRows(start, n, omega.AsSpan(0, n * Dimension));
+            features.FillRows(start, n, omega.Span[..(n * Dimension)]);
             return;
         }
         regenerateStart = start;
         regenerate.Run(n);
     }
 
+    public override void Dispose()
+    {
+        skinnySlices.Dispose();
+        base.Dispose();
+    }
+
     private void RegenerateRows(int from, int to)
-        => features.FillRows(regenerateStart + from, to - from, omega.AsSpan(from * Dimension, (to - from) * Dimension));
+        => features.FillRows(regenerateStart + from, to - from, omega.Span.Slice(from * Dimension, (to - from) * Dimension));
 }

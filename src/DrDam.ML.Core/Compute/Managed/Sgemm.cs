@@ -92,6 +92,76 @@ internal static unsafe class Sgemm
         MultiplySkinny(a, lda, (byte*)b, rounded: true, ldb, transposeB, c, ldc, m, n, k, accumulate);
     }
 
+    /// <summary>
+    /// Aᵀ of at most <see cref="SkinnyRows"/> rows of A (m×k) as <see cref="MultiplyTransposedRows"/> reads it: 8 lanes
+    /// per p, the rows past m zero. <paramref name="at"/> holds SkinnyRows·k floats.
+    /// </summary>
+    public static void TransposeSkinny(float* a, int lda, int m, int k, float* at) => TransposeRows(a, lda, m, k, at);
+
+    /// <summary>
+    /// C (m×n) = A·Bᵀ on the calling thread, for at most <see cref="SkinnyRows"/> rows of A given as
+    /// <see cref="TransposeSkinny"/>'s Aᵀ, and B's n rows of k values (fp32, or bfloat16 with one value of padding after
+    /// the last when <paramref name="rounded"/>) read in place: the bits of <see cref="Multiply"/> (or
+    /// <see cref="MultiplyRounded"/>) with transposeB, since each C element is the chain of its own row of A and row of B.
+    /// So a caller may take B a few rows at a time.
+    /// </summary>
+    public static void MultiplyTransposedRows(float* at, int m, int k, byte* b, bool rounded, int ldb, float* c, int ldc, int n)
+    {
+        var job = callerSkinnyJob ??= new SkinnyJob();
+        job.A = null;
+        job.B = b;
+        job.Rounded = rounded;
+        job.C = c;
+        job.TransposedA = at;
+        (job.Lda, job.Ldb, job.Ldc, job.M, job.N, job.K, job.TransposeB, job.Accumulate) = (0, ldb, ldc, m, n, k, true, false);
+        job.Columns = n;
+        job.Execute(0);
+    }
+
+    /// <summary>
+    /// Continues the chains of a skinny A·B on the calling thread: sums[i][j] = fma(A[i][p], B[p][j], sums[i][j]) for
+    /// p in [0, k) in order, i &lt; m ≤ <see cref="SkinnyRows"/>, j &lt; n, B (k ≤ <see cref="SliceDepth"/> rows; fp32, or
+    /// bfloat16 when <paramref name="rounded"/>) read in place. Zeroed, fed one slice of B's rows a few rows at a time and
+    /// then added to C by <see cref="AddChains"/>, the chains give <see cref="Multiply"/>'s bits over that slice (each C
+    /// element one chain of fused multiply-adds from zero over the slice, in p order): a caller can run a slice's
+    /// backward product on rows of B that its forward product has just brought into cache. <paramref name="sums"/> has
+    /// 8 rows, <paramref name="lds"/> apart (the rows past m are written too).
+    /// </summary>
+    [SkipLocalsInit]
+    public static void ContinueChains(float* a, int lda, byte* b, bool rounded, int ldb, float* sums, int lds, int m, int n, int k)
+    {
+        if (k > KC)
+            throw new ArgumentOutOfRangeException(nameof(k), $"chains are continued at most {KC} rows of B at a time, not {k}.");
+        var panel = stackalloc float[MR * KC];
+        PackA(a, lda, m, k, panel);
+        var size = rounded ? sizeof(ushort) : sizeof(float);
+        for (var i = 0; i < m; i += HalfRows)
+            for (var jr = 0; jr < n; jr += StreamColumns)
+            {
+                var width = Math.Min(StreamColumns, n - jr);
+                var rows = b + (long)jr * size;
+                var target = sums + (long)i * lds + jr;
+                if (rounded)
+                    RowStream<RoundedValues>(k, panel + i, rows, ldb, width, target, lds);
+                else
+                    RowStream<SingleValues>(k, panel + i, rows, ldb, width, target, lds);
+            }
+    }
+
+    /// <summary>C (m×n) = the chains, or C += them when <paramref name="accumulate"/>: how a product adds a finished slice.</summary>
+    public static void AddChains(float* sums, int lds, float* c, int ldc, int m, int n, bool accumulate)
+    {
+        for (var i = 0; i < m; i++)
+        {
+            var sum = new ReadOnlySpan<float>(sums + (long)i * lds, n);
+            var target = new Span<float>(c + (long)i * ldc, n);
+            if (accumulate)
+                TensorPrimitives.Add(sum, target, target);
+            else
+                sum.CopyTo(target);
+        }
+    }
+
     [ThreadStatic] private static Job? callerJob;
     [ThreadStatic] private static SkinnyJob? callerSkinnyJob;
 
@@ -615,28 +685,25 @@ internal static unsafe class Sgemm
     {
         for (var i = 0; i < HalfRows; i++)
             new Span<float>(sums + i * StreamColumns, width).Clear();
+        RowStream<TValues>(kc, a, b, ldb, width, sums, StreamColumns);
+        AddChains(sums, StreamColumns, c, ldc, mr, width, add);
+    }
+
+    private static void RowStream<TValues>(int kc, float* a, byte* b, int ldb, int width, float* sums, int lds) where TValues : struct, IValues
+    {
         if (Vector512.IsHardwareAccelerated)
-            RowStream512<TValues>(kc, a, b, ldb, width, sums);
+            RowStream512<TValues>(kc, a, b, ldb, width, sums, lds);
         else
-            RowStream256<TValues>(kc, a, b, ldb, width, sums);
-        for (var i = 0; i < mr; i++)
-        {
-            var sum = new ReadOnlySpan<float>(sums + i * StreamColumns, width);
-            var target = new Span<float>(c + (long)i * ldc, width);
-            if (add)
-                TensorPrimitives.Add(sum, target, target);
-            else
-                sum.CopyTo(target);
-        }
+            RowStream256<TValues>(kc, a, b, ldb, width, sums, lds);
     }
 
     // KernelRowStream's sums in 256-bit vectors, two rows of B at a time: the 8 broadcasts of A, 4 sums and a row of B
     // take 13 of AVX2's 16 registers.
     [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
-    private static void RowStream256<TValues>(int kc, float* a, byte* b, int ldb, int width, float* sums) where TValues : struct, IValues
+    private static void RowStream256<TValues>(int kc, float* a, byte* b, int ldb, int width, float* sums, int lds) where TValues : struct, IValues
     {
         var stride = (long)ldb * TValues.Size;
-        float* t0 = sums, t1 = sums + StreamColumns, t2 = sums + 2 * StreamColumns, t3 = sums + 3 * StreamColumns;
+        float* t0 = sums, t1 = sums + lds, t2 = sums + 2 * lds, t3 = sums + 3 * lds;
         var vectors = width & ~7;
         var p = 0;
         for (; p + 2 <= kc; p += 2, a += 2 * MR)
@@ -655,8 +722,8 @@ internal static unsafe class Sgemm
                 s2 = Vector256.FusedMultiplyAdd(x12, w, s2); s3 = Vector256.FusedMultiplyAdd(x13, w, s3);
                 s0.Store(t0 + j); s1.Store(t1 + j); s2.Store(t2 + j); s3.Store(t3 + j);
             }
-            RaggedColumns<TValues>(a, b0, vectors, width, sums);
-            RaggedColumns<TValues>(a + MR, b1, vectors, width, sums);
+            RaggedColumns<TValues>(a, b0, vectors, width, sums, lds);
+            RaggedColumns<TValues>(a + MR, b1, vectors, width, sums, lds);
         }
         for (; p < kc; p++, a += MR)
         {
@@ -670,15 +737,15 @@ internal static unsafe class Sgemm
                 Vector256.FusedMultiplyAdd(x2, w, Vector256.Load(t2 + j)).Store(t2 + j);
                 Vector256.FusedMultiplyAdd(x3, w, Vector256.Load(t3 + j)).Store(t3 + j);
             }
-            RaggedColumns<TValues>(a, row, vectors, width, sums);
+            RaggedColumns<TValues>(a, row, vectors, width, sums, lds);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
-    private static void RowStream512<TValues>(int kc, float* a, byte* b, int ldb, int width, float* sums) where TValues : struct, IValues
+    private static void RowStream512<TValues>(int kc, float* a, byte* b, int ldb, int width, float* sums, int lds) where TValues : struct, IValues
     {
         var stride = (long)ldb * TValues.Size;
-        float* t0 = sums, t1 = sums + StreamColumns, t2 = sums + 2 * StreamColumns, t3 = sums + 3 * StreamColumns;
+        float* t0 = sums, t1 = sums + lds, t2 = sums + 2 * lds, t3 = sums + 3 * lds;
         var vectors = width & ~15;
         var p = 0;
         for (; p + 4 <= kc; p += 4, a += 4 * MR)
@@ -706,7 +773,7 @@ internal static unsafe class Sgemm
                 s0.Store(t0 + j); s1.Store(t1 + j); s2.Store(t2 + j); s3.Store(t3 + j);
             }
             for (var q = 0; q < 4; q++)
-                RaggedColumns<TValues>(a + q * MR, b + (p + q) * stride, vectors, width, sums);
+                RaggedColumns<TValues>(a + q * MR, b + (p + q) * stride, vectors, width, sums, lds);
         }
         for (; p < kc; p++, a += MR)
         {
@@ -720,16 +787,16 @@ internal static unsafe class Sgemm
                 Vector512.FusedMultiplyAdd(x2, w, Vector512.Load(t2 + j)).Store(t2 + j);
                 Vector512.FusedMultiplyAdd(x3, w, Vector512.Load(t3 + j)).Store(t3 + j);
             }
-            RaggedColumns<TValues>(a, row, vectors, width, sums);
+            RaggedColumns<TValues>(a, row, vectors, width, sums, lds);
         }
     }
 
     // The columns [from, width) past the last whole vector: one row of B, the same fused multiply-add per element.
-    private static void RaggedColumns<TValues>(float* a, byte* row, int from, int width, float* sums) where TValues : struct, IValues
+    private static void RaggedColumns<TValues>(float* a, byte* row, int from, int width, float* sums, int lds) where TValues : struct, IValues
     {
         for (var i = 0; i < HalfRows; i++)
             for (var j = from; j < width; j++)
-                sums[i * StreamColumns + j] = MathF.FusedMultiplyAdd(a[i], TValues.Read(row + j * TValues.Size), sums[i * StreamColumns + j]);
+                sums[(long)i * lds + j] = MathF.FusedMultiplyAdd(a[i], TValues.Read(row + j * TValues.Size), sums[(long)i * lds + j]);
     }
 
     /// <summary>How a skinny kernel reads B's values: floats as stored, or bfloat16 widened as loaded (exactly).</summary>

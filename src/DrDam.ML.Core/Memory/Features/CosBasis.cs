@@ -29,10 +29,8 @@ public sealed class CosBasis : FeatureBasis
     }
 
     /// <inheritdoc/>
-    public override (double Inner, double SelfCoefficient) Backward(
-        ReadOnlySpan<float> projections, float squaredNorm, int featureCount,
-        ReadOnlySpan<float> memoryFirst, ReadOnlySpan<float> memorySecond,
-        Span<float> first, Span<float> second, Span<float> u)
+    protected internal override void Derivatives(ReadOnlySpan<float> projections, float squaredNorm, int featureCount,
+        ReadOnlySpan<float> memoryFirst, ReadOnlySpan<float> memorySecond, Span<float> first, Span<float> second, Span<float> u)
     {
         var scale = Constants(featureCount).Scale;
         TensorPrimitives.Cos(projections, first); // (TensorPrimitives.SinCos is not vectorised)
@@ -40,6 +38,10 @@ public sealed class CosBasis : FeatureBasis
         TensorPrimitives.Multiply(first, scale, first);
         TensorPrimitives.Multiply(u, memoryFirst, u);
         TensorPrimitives.Multiply(u, -scale, u);
-        return (TensorPrimitives.Dot(first, memoryFirst), 0);
     }
+
+    /// <inheritdoc/>
+    protected internal override (double Inner, double SelfCoefficient) Inner(ReadOnlySpan<float> first, ReadOnlySpan<float> second, ReadOnlySpan<float> u,
+        ReadOnlySpan<float> memoryFirst, ReadOnlySpan<float> memorySecond)
+        => (TensorPrimitives.Dot(first, memoryFirst), 0);
 }

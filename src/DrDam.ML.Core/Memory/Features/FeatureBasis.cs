@@ -30,12 +30,28 @@ public abstract class FeatureBasis
 
     /// <summary>
     /// For one block: writes φ into <paramref name="first"/>/<paramref name="second"/> and u into
-    /// <paramref name="u"/>, and returns the block's share of ⟨φ, T⟩ and of the coefficient c.
+    /// <paramref name="u"/>, and returns the block's share of ⟨φ, T⟩ and of the coefficient c
+    /// (<see cref="Derivatives"/>, then <see cref="Inner"/>).
     /// </summary>
-    public abstract (double Inner, double SelfCoefficient) Backward(
+    public (double Inner, double SelfCoefficient) Backward(
         ReadOnlySpan<float> projections, float squaredNorm, int featureCount,
         ReadOnlySpan<float> memoryFirst, ReadOnlySpan<float> memorySecond,
-        Span<float> first, Span<float> second, Span<float> u);
+        Span<float> first, Span<float> second, Span<float> u)
+    {
+        Derivatives(projections, squaredNorm, featureCount, memoryFirst, memorySecond, first, second, u);
+        return Inner(first, second, u, memoryFirst, memorySecond);
+    }
+
+    /// <summary>
+    /// The elementwise half of <see cref="Backward"/>: φ and u for each projection of the span, each from its own
+    /// projection and entries of T alone (so a span may be cut into pieces of whole vectors without changing a bit).
+    /// </summary>
+    protected internal abstract void Derivatives(ReadOnlySpan<float> projections, float squaredNorm, int featureCount,
+        ReadOnlySpan<float> memoryFirst, ReadOnlySpan<float> memorySecond, Span<float> first, Span<float> second, Span<float> u);
+
+    /// <summary>The reducing half of <see cref="Backward"/>: the span's share of ⟨φ, T⟩ and of c, from what <see cref="Derivatives"/> wrote.</summary>
+    protected internal abstract (double Inner, double SelfCoefficient) Inner(ReadOnlySpan<float> first, ReadOnlySpan<float> second, ReadOnlySpan<float> u,
+        ReadOnlySpan<float> memoryFirst, ReadOnlySpan<float> memorySecond);
 
     /// <summary>φ's closed-form constants for Y = <paramref name="featureCount"/>: its scale, the exponent shift of the positive bases and the self coefficient of the gradient. <see cref="Map"/> uses them, and so does any backend that evaluates φ on a device.</summary>
     public abstract BasisConstants Constants(int featureCount);

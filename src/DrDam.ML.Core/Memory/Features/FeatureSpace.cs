@@ -11,8 +11,8 @@ namespace DrDam.ML.Memory.Features;
 /// </summary>
 public sealed class FeatureSpace
 {
-    private readonly float[][]? cachedBlocks;
-    private readonly ushort[][]? roundedBlocks;
+    private readonly AlignedBlock<float>[]? cachedBlocks;
+    private readonly AlignedBlock<ushort>[]? roundedBlocks;
     private readonly float[] offsets;
     private readonly Accumulation accumulation;
 
@@ -32,26 +32,26 @@ public sealed class FeatureSpace
             Projection.FillOffsets(0, FeatureCount, offsets);
         if (options.ProjectionStorage == ProjectionStorage.Cached)
         {
-            var blocks = new float[BlockCount][];
+            var blocks = new AlignedBlock<float>[BlockCount];
             Parallel.For(0, BlockCount, b =>
             {
                 var (start, rows) = BlockRange(b);
-                blocks[b] = new float[rows * dimension];
-                Projection.FillRows(start, rows, blocks[b]);
+                blocks[b] = new AlignedBlock<float>(rows * dimension);
+                Projection.FillRows(start, rows, blocks[b].Span);
             });
             cachedBlocks = blocks;
         }
         else if (options.ProjectionStorage == ProjectionStorage.CachedBFloat16)
         {
-            var blocks = new ushort[BlockCount][];
+            var blocks = new AlignedBlock<ushort>[BlockCount];
             Parallel.For(0, BlockCount, b =>
             {
                 var (start, rows) = BlockRange(b);
                 var single = ArrayPool<float>.Shared.Rent(rows * dimension);
                 Projection.FillRows(start, rows, single.AsSpan(0, rows * dimension));
                 // one value of padding: a kernel may load 32 bits at any value (see RoundedBlock)
-                blocks[b] = new ushort[rows * dimension + 1];
-                BFloat16.Round(single.AsSpan(0, rows * dimension), blocks[b].AsSpan(0, rows * dimension));
+                blocks[b] = new AlignedBlock<ushort>(rows * dimension + 1);
+                BFloat16.Round(single.AsSpan(0, rows * dimension), blocks[b].Span[..(rows * dimension)]);
                 ArrayPool<float>.Shared.Return(single);
             });
             roundedBlocks = blocks;
@@ -123,7 +123,7 @@ public sealed class FeatureSpace
     public ReadOnlySpan<float> Block(int block, Span<float> buffer)
     {
         if (cachedBlocks is not null)
-            return cachedBlocks[block];
+            return cachedBlocks[block].Span;
         var (start, rows) = BlockRange(block);
         var target = buffer[..(rows * Dimension)];
         FillRows(start, rows, target);
@@ -137,7 +137,7 @@ public sealed class FeatureSpace
     /// The bfloat16 values of block <paramref name="block"/> (rows×D), followed by one value of padding, so that a
     /// kernel may read 32 bits at any of them.
     /// </summary>
-    internal ReadOnlySpan<ushort> RoundedBlock(int block) => roundedBlocks![block];
+    internal ReadOnlySpan<ushort> RoundedBlock(int block) => roundedBlocks![block].Span;
 
     /// <summary>Writes rows [<paramref name="start"/>, start + count) of Ω as the map uses them (rounded where Ω is held in bfloat16) into <paramref name="destination"/> (count×D).</summary>
     public void FillRows(int start, int count, Span<float> destination)
@@ -159,9 +159,9 @@ public sealed class FeatureSpace
             var from = (row - blockStart) * d;
             var target = destination.Slice((row - start) * d, rows * d);
             if (cachedBlocks is not null)
-                cachedBlocks[block].AsSpan(from, rows * d).CopyTo(target);
+                cachedBlocks[block].Span.Slice(from, rows * d).CopyTo(target);
             else
-                BFloat16.Widen(roundedBlocks![block].AsSpan(from, rows * d), target);
+                BFloat16.Widen(roundedBlocks![block].Span.Slice(from, rows * d), target);
             row += rows;
         }
     }

@@ -27,13 +27,17 @@ public sealed class PositiveExpBasis : FeatureBasis
     }
 
     /// <inheritdoc/>
-    public override (double Inner, double SelfCoefficient) Backward(
-        ReadOnlySpan<float> projections, float squaredNorm, int featureCount,
-        ReadOnlySpan<float> memoryFirst, ReadOnlySpan<float> memorySecond,
-        Span<float> first, Span<float> second, Span<float> u)
+    protected internal override void Derivatives(ReadOnlySpan<float> projections, float squaredNorm, int featureCount,
+        ReadOnlySpan<float> memoryFirst, ReadOnlySpan<float> memorySecond, Span<float> first, Span<float> second, Span<float> u)
     {
         Map(projections, squaredNorm, featureCount, first, second);
         TensorPrimitives.Multiply(first, memoryFirst, u);
+    }
+
+    /// <inheritdoc/>
+    protected internal override (double Inner, double SelfCoefficient) Inner(ReadOnlySpan<float> first, ReadOnlySpan<float> second, ReadOnlySpan<float> u,
+        ReadOnlySpan<float> memoryFirst, ReadOnlySpan<float> memorySecond)
+    {
         var inner = (double)TensorPrimitives.Sum<float>(u);
         return (inner, -2 * inner);
     }

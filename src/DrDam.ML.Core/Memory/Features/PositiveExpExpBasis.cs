@@ -33,16 +33,20 @@ public sealed class PositiveExpExpBasis : FeatureBasis
     }
 
     /// <inheritdoc/>
-    public override (double Inner, double SelfCoefficient) Backward(
-        ReadOnlySpan<float> projections, float squaredNorm, int featureCount,
-        ReadOnlySpan<float> memoryFirst, ReadOnlySpan<float> memorySecond,
-        Span<float> first, Span<float> second, Span<float> u)
+    protected internal override void Derivatives(ReadOnlySpan<float> projections, float squaredNorm, int featureCount,
+        ReadOnlySpan<float> memoryFirst, ReadOnlySpan<float> memorySecond, Span<float> first, Span<float> second, Span<float> u)
     {
         Map(projections, squaredNorm, featureCount, first, second);
-        var inner = (double)TensorPrimitives.Dot(first, memoryFirst) + TensorPrimitives.Dot(second, memorySecond);
         TensorPrimitives.Multiply(second, memorySecond, u);
         TensorPrimitives.Negate<float>(u, u);
         TensorPrimitives.MultiplyAdd(first, memoryFirst, u, u);
+    }
+
+    /// <inheritdoc/>
+    protected internal override (double Inner, double SelfCoefficient) Inner(ReadOnlySpan<float> first, ReadOnlySpan<float> second, ReadOnlySpan<float> u,
+        ReadOnlySpan<float> memoryFirst, ReadOnlySpan<float> memorySecond)
+    {
+        var inner = (double)TensorPrimitives.Dot(first, memoryFirst) + TensorPrimitives.Dot(second, memorySecond);
         return (inner, -2 * inner);
     }
 }

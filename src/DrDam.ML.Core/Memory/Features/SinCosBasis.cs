@@ -30,17 +30,18 @@ public sealed class SinCosBasis : FeatureBasis
     }
 
     /// <inheritdoc/>
-    public override (double Inner, double SelfCoefficient) Backward(
-        ReadOnlySpan<float> projections, float squaredNorm, int featureCount,
-        ReadOnlySpan<float> memoryFirst, ReadOnlySpan<float> memorySecond,
-        Span<float> first, Span<float> second, Span<float> u)
+    protected internal override void Derivatives(ReadOnlySpan<float> projections, float squaredNorm, int featureCount,
+        ReadOnlySpan<float> memoryFirst, ReadOnlySpan<float> memorySecond, Span<float> first, Span<float> second, Span<float> u)
     {
         Map(projections, squaredNorm, featureCount, first, second);
-        var inner = (double)TensorPrimitives.Dot(first, memoryFirst) + TensorPrimitives.Dot(second, memorySecond);
         // φ is already scaled by 1/√Y: u = cos·T^sin − sin·T^cos.
         TensorPrimitives.Multiply(second, memoryFirst, u);
         TensorPrimitives.Negate<float>(u, u);
         TensorPrimitives.MultiplyAdd(first, memorySecond, u, u);
-        return (inner, 0);
     }
+
+    /// <inheritdoc/>
+    protected internal override (double Inner, double SelfCoefficient) Inner(ReadOnlySpan<float> first, ReadOnlySpan<float> second, ReadOnlySpan<float> u,
+        ReadOnlySpan<float> memoryFirst, ReadOnlySpan<float> memorySecond)
+        => ((double)TensorPrimitives.Dot(first, memoryFirst) + TensorPrimitives.Dot(second, memorySecond), 0);
 }
