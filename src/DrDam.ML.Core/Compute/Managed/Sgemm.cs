@@ -142,9 +142,9 @@ internal static unsafe class Sgemm
                 var rows = b + (long)jr * size;
                 var target = sums + (long)i * lds + jr;
                 if (rounded)
-                    RowStream<RoundedValues>(k, panel + i, rows, ldb, width, target, lds);
+                    Chains<RoundedValues>(k, panel + i, rows, ldb, width, target, lds);
                 else
-                    RowStream<SingleValues>(k, panel + i, rows, ldb, width, target, lds);
+                    Chains<SingleValues>(k, panel + i, rows, ldb, width, target, lds);
             }
     }
 
@@ -687,6 +687,75 @@ internal static unsafe class Sgemm
             new Span<float>(sums + i * StreamColumns, width).Clear();
         RowStream<TValues>(kc, a, b, ldb, width, sums, StreamColumns);
         AddChains(sums, StreamColumns, c, ldc, mr, width, add);
+    }
+
+    // ContinueChains' kernel: with 512-bit vectors the chains of a few rows of B are held in registers (ChainTile512);
+    // without, they are streamed through memory as KernelRowStream's are.
+    private static void Chains<TValues>(int kc, float* a, byte* b, int ldb, int width, float* sums, int lds) where TValues : struct, IValues
+    {
+        if (Vector512.IsHardwareAccelerated)
+            ChainTile512<TValues>(kc, a, b, ldb, width, sums, lds);
+        else
+            RowStream256<TValues>(kc, a, b, ldb, width, sums, lds);
+    }
+
+    // HalfRows chains continued over kc rows of B (read in place), 64 columns at a time in registers: the 16 accumulators
+    // are loaded from the sums and stored back once per call, and each row of B costs four loads for 16 fused
+    // multiply-adds, where RowStream512 loads and stores its sums for every four rows of B. Each element is still one
+    // chain over p in order. On the Zen 5 host, from L2, a round of 16 rows of B ran at 86 GFLOP/s per core in RowStream512.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
+    private static void ChainTile512<TValues>(int kc, float* a, byte* b, int ldb, int width, float* sums, int lds) where TValues : struct, IValues
+    {
+        var stride = (long)ldb * TValues.Size;
+        var size = TValues.Size;
+        float* t0 = sums, t1 = sums + lds, t2 = t1 + lds, t3 = t2 + lds;
+        var j = 0;
+        for (; j + 64 <= width; j += 64)
+        {
+            Vector512<float> c00 = Vector512.Load(t0 + j), c01 = Vector512.Load(t0 + j + 16), c02 = Vector512.Load(t0 + j + 32), c03 = Vector512.Load(t0 + j + 48),
+                c10 = Vector512.Load(t1 + j), c11 = Vector512.Load(t1 + j + 16), c12 = Vector512.Load(t1 + j + 32), c13 = Vector512.Load(t1 + j + 48),
+                c20 = Vector512.Load(t2 + j), c21 = Vector512.Load(t2 + j + 16), c22 = Vector512.Load(t2 + j + 32), c23 = Vector512.Load(t2 + j + 48),
+                c30 = Vector512.Load(t3 + j), c31 = Vector512.Load(t3 + j + 16), c32 = Vector512.Load(t3 + j + 32), c33 = Vector512.Load(t3 + j + 48);
+            var row = b + (long)j * size;
+            var pa = a;
+            for (var p = 0; p < kc; p++, row += stride, pa += MR)
+            {
+                var (w0, w1, w2, w3) = (TValues.Load512(row), TValues.Load512(row + 16 * size), TValues.Load512(row + 32 * size), TValues.Load512(row + 48 * size));
+                var x = Vector512.Create(pa[0]);
+                c00 = Vector512.FusedMultiplyAdd(x, w0, c00); c01 = Vector512.FusedMultiplyAdd(x, w1, c01);
+                c02 = Vector512.FusedMultiplyAdd(x, w2, c02); c03 = Vector512.FusedMultiplyAdd(x, w3, c03);
+                x = Vector512.Create(pa[1]);
+                c10 = Vector512.FusedMultiplyAdd(x, w0, c10); c11 = Vector512.FusedMultiplyAdd(x, w1, c11);
+                c12 = Vector512.FusedMultiplyAdd(x, w2, c12); c13 = Vector512.FusedMultiplyAdd(x, w3, c13);
+                x = Vector512.Create(pa[2]);
+                c20 = Vector512.FusedMultiplyAdd(x, w0, c20); c21 = Vector512.FusedMultiplyAdd(x, w1, c21);
+                c22 = Vector512.FusedMultiplyAdd(x, w2, c22); c23 = Vector512.FusedMultiplyAdd(x, w3, c23);
+                x = Vector512.Create(pa[3]);
+                c30 = Vector512.FusedMultiplyAdd(x, w0, c30); c31 = Vector512.FusedMultiplyAdd(x, w1, c31);
+                c32 = Vector512.FusedMultiplyAdd(x, w2, c32); c33 = Vector512.FusedMultiplyAdd(x, w3, c33);
+            }
+            c00.Store(t0 + j); c01.Store(t0 + j + 16); c02.Store(t0 + j + 32); c03.Store(t0 + j + 48);
+            c10.Store(t1 + j); c11.Store(t1 + j + 16); c12.Store(t1 + j + 32); c13.Store(t1 + j + 48);
+            c20.Store(t2 + j); c21.Store(t2 + j + 16); c22.Store(t2 + j + 32); c23.Store(t2 + j + 48);
+            c30.Store(t3 + j); c31.Store(t3 + j + 16); c32.Store(t3 + j + 32); c33.Store(t3 + j + 48);
+        }
+        for (; j + 16 <= width; j += 16)
+        {
+            Vector512<float> c0 = Vector512.Load(t0 + j), c1 = Vector512.Load(t1 + j), c2 = Vector512.Load(t2 + j), c3 = Vector512.Load(t3 + j);
+            var row = b + (long)j * size;
+            var pa = a;
+            for (var p = 0; p < kc; p++, row += stride, pa += MR)
+            {
+                var w = TValues.Load512(row);
+                c0 = Vector512.FusedMultiplyAdd(Vector512.Create(pa[0]), w, c0);
+                c1 = Vector512.FusedMultiplyAdd(Vector512.Create(pa[1]), w, c1);
+                c2 = Vector512.FusedMultiplyAdd(Vector512.Create(pa[2]), w, c2);
+                c3 = Vector512.FusedMultiplyAdd(Vector512.Create(pa[3]), w, c3);
+            }
+            c0.Store(t0 + j); c1.Store(t1 + j); c2.Store(t2 + j); c3.Store(t3 + j);
+        }
+        for (var p = 0; p < kc && j < width; p++)
+            RaggedColumns<TValues>(a + p * MR, b + p * stride, j, width, sums, lds);
     }
 
     private static void RowStream<TValues>(int kc, float* a, byte* b, int ldb, int width, float* sums, int lds) where TValues : struct, IValues
