@@ -125,7 +125,7 @@ internal sealed unsafe class SkinnySlices : IParallelWork, IDisposable
         while (Volatile.Read(ref folded) != slice)
         {
             if (failed)
-                throw new OperationCanceledException("another slice of the step failed.");
+                return; // the pool rethrows the failing slice's exception
             wait.SpinOnce(sleep1Threshold: -1);
         }
         var (d, m) = (features.Dimension, pass.Rows);
