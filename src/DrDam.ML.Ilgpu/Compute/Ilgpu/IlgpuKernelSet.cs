@@ -70,6 +70,8 @@ internal sealed class IlgpuKernelSet(Accelerator accelerator) : IDisposable
 
     private void MultiplyFewRows(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, int m, int n, int k, bool transposeB, bool accumulate)
     {
+        // One column of B (k×1) is laid out as one row of Bᵀ: warps stride along it, where a thread per column would walk it alone.
+        transposeB |= n == 1;
         // Bᵀ: one warp per row of B and slice; B: one thread per column and slice.
         var (perGroup, workers, grain) = transposeB ? (group / accelerator.WarpSize, residentThreads / accelerator.WarpSize, group) : (group, residentThreads, 32);
         var slices = (int)Math.Clamp((workers + n - 1) / n, 1, Math.Min(MaxSlices, (k + grain - 1) / grain));
