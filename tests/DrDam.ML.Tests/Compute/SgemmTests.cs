@@ -170,6 +170,51 @@ public class SgemmTests
         Assert.Equal("m", error.ParamName);
     }
 
+    /// <summary>
+    /// Chains zeroed, continued over one slice of B a few uneven rounds at a time and added to C give the product's bits
+    /// (the skinny step's backward product, SkinnySlices), for every skinny row count, fp32 and bfloat16 B, columns
+    /// past the 64- and 16-wide register blocks and past one 1,024-column window, with and without accumulation.
+    /// </summary>
+    [Theory]
+    [InlineData(false, 1093)]
+    [InlineData(true, 1093)]
+    [InlineData(false, 70)]
+    public unsafe void ChainsContinuedRoundByRoundAreTheProduct(bool rounded, int n)
+    {
+        const int k = Sgemm.SliceDepth;
+        int[] rounds = [16, 16, 7, 31, 1, 16, 64, 105];
+        Assert.Equal(k, rounds.Sum());
+        var random = new Random(n + (rounded ? 1 : 0));
+        var values = Oracle.Uniform(random, k * n + 1, -1, 1);
+        var half = new ushort[k * n + 1];
+        BFloat16.Round(values, half);
+        if (rounded)
+            BFloat16.Widen(half, values);
+        for (var m = 1; m <= Sgemm.SkinnyRows; m++)
+            foreach (var accumulate in new[] { false, true })
+            {
+                var a = Oracle.Uniform(random, m * k, -1, 1);
+                var initial = Oracle.Uniform(random, m * n, -1, 1);
+                var expected = (float[])initial.Clone();
+                var c = (float[])initial.Clone();
+                var sums = new float[Sgemm.SkinnyRows * n];
+                fixed (float* pa = a, pb = values, pe = expected, pc = c, ps = sums)
+                fixed (ushort* ph = half)
+                {
+                    Sgemm.Multiply(pa, k, pb, n, transposeB: false, pe, n, m, n, k, accumulate);
+                    var p = 0;
+                    foreach (var length in rounds)
+                    {
+                        var rows = rounded ? (byte*)(ph + p * n) : (byte*)(pb + p * n);
+                        Sgemm.ContinueChains(pa + p, k, rows, rounded, n, ps, n, m, n, length);
+                        p += length;
+                    }
+                    Sgemm.AddChains(ps, n, pc, n, m, n, accumulate);
+                }
+                Assert.Equal(expected, c);
+            }
+    }
+
     private sealed class Once(Action action) : IParallelWork
     {
         public void Execute(int index)
