@@ -35,7 +35,7 @@ internal sealed unsafe class SkinnySlices : IParallelWork, IDisposable
         /// <summary>The block's rows of Ω: fp32 (cached, or regenerated into the evaluator's buffer) or bfloat16.</summary>
         public required byte* Omega { get; init; }
         public required bool Rounded { get; init; }
-        /// <summary>Write the slice's rows of Ω from the seed into <see cref="Omega"/> before using them.</summary>
+        /// <summary>Write each round's rows of Ω from the seed into <see cref="Omega"/> before using them.</summary>
         public required bool Generate { get; init; }
         /// <summary>G (rows×D), and the rows' ⟨φ, T⟩ and c, added to from the first slice on when true.</summary>
         public required float* Accumulated { get; init; }
@@ -83,8 +83,6 @@ internal sealed unsafe class SkinnySlices : IParallelWork, IDisposable
         var start = blockStart + offset;
         var size = pass.Rounded ? sizeof(ushort) : sizeof(float);
         var omega = pass.Omega + (long)offset * d * size;
-        if (pass.Generate)
-            features.FillRows(start, n, new Span<float>(omega, n * d));
         var local = scratch.Value!;
         var lanes = (m + 3) / 4 * 4; // ContinueChains writes whole halves of the 8-row panel
         new Span<float>(local.Sums, lanes * d).Clear();
@@ -95,6 +93,8 @@ internal sealed unsafe class SkinnySlices : IParallelWork, IDisposable
             // The last round takes what is left (16–31 rows), so every round hands the basis whole 512-bit vectors.
             var length = n - r0 < 2 * RoundRows ? n - r0 : RoundRows;
             var rows = omega + (long)r0 * d * size;
+            if (pass.Generate) // a round's rows, generated into L2 just before both products read them
+                features.FillRows(start + r0, length, new Span<float>(rows, length * d));
             Sgemm.MultiplyTransposedRows(pass.TransposedZ, m, d, rows, pass.Rounded, d, local.Projections + r0, Sgemm.SliceDepth, length);
             for (var r = 0; r < m; r++)
             {
