@@ -5,7 +5,7 @@ using DrDam.ML.Memory.Parallelism;
 namespace DrDam.ML.Compute.Managed;
 
 /// <summary>
-/// The skinny DrDAM step over one block of Ω (docs/ROOFLINE.md, "One read of Ω per step"): the block's slices of
+/// The skinny DrDAM step over one block of Ω (docs/ROOFLINE.md, "One pass over Ω per skinny step"): the block's slices of
 /// <see cref="Sgemm.SliceDepth"/> rows are spread over the cores, and each core takes its slice
 /// <see cref="RoundRows"/> rows at a time — the forward product S = ZΩᵀ, the basis's derivatives φ and u, and the
 /// backward product's chains G_s += UΩ — so those rows of Ω come from memory once and are read again from the core's
