@@ -11,6 +11,7 @@ namespace DrDam.ML.Tests.Compute;
 /// (benchmarks/gpu/run.sh) and skip wherever no CUDA device exists, as on CI. Batches of 12 rows take the tiled
 /// products, batches of 4 the few-row ones.
 /// </summary>
+[Collection(nameof(IlgpuCollection))]
 public sealed class CudaBackendTests
 {
     public static TheoryData<string, int> BackendsAndBatches => new() { { "torch", 12 }, { "torch", 4 }, { "ilgpu", 12 }, { "ilgpu", 4 } };

@@ -8,6 +8,7 @@ using ILGPU.Runtime;
 namespace DrDam.ML.Tests.Compute;
 
 /// <summary>The ILGPU kernels on ILGPU's CPU accelerator (CUDA where present is the same code), against the managed backend.</summary>
+[Collection(nameof(IlgpuCollection))]
 public sealed class IlgpuBackendTests(IlgpuBackendTests.CpuAccelerator fixture)
     : BackendContractTests(fixture.Backend, BackendParity.Tiny), IClassFixture<IlgpuBackendTests.CpuAccelerator>
 {

@@ -14,6 +14,7 @@ namespace DrDam.ML.Tests.Compute;
 /// the CPU accelerator's tests cannot see (a construct the PTX backend refuses, a group reduction that does not become
 /// warp shuffles, a tile not staged through barriers) fails here, on CI.
 /// </summary>
+[Collection(nameof(IlgpuCollection))]
 public sealed class IlgpuPtxTests
 {
     public static TheoryData<string, bool, string> Kernels => new()

@@ -39,6 +39,7 @@ public sealed class TorchBackendTests() : BackendContractTests(CpuBackend, Backe
     }
 }
 
+[Collection(nameof(IlgpuCollection))]
 public sealed class BackendDeviceTests
 {
     [Fact]
