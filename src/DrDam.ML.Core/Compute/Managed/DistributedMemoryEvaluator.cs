@@ -54,8 +54,9 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
         zSquaredNorms = new float[maxBatch];
         inner = new double[maxBatch];
         selfCoefficients = new double[maxBatch];
-        skinnySlices = new SkinnySlices(features, memoryFirst, memorySecond, Math.Min(maxBatch, Sgemm.SkinnyRows));
         transposedZ = Pinned(Sgemm.SkinnyRows * Dimension);
+        skinnySlices = new SkinnySlices(features, memoryFirst, memorySecond,
+            new SkinnySlices.Buffers(transposedZ, zSquaredNorms, accumulated, inner, selfCoefficients), Math.Min(maxBatch, Sgemm.SkinnyRows));
         backward = new ChunkedLoop(Backward);
         regenerate = new ChunkedLoop(RegenerateRows);
     }
@@ -124,17 +125,10 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
     // slice by slice into it.
     private void StepSkinny(int block, int rows, bool rounded, bool generate)
     {
-        fixed (float* pt = transposedZ, pg = accumulated, buffer = omega.Span)
+        fixed (float* buffer = omega.Span)
         fixed (float* cached = features.IsCached ? features.Block(block, default) : default)
         fixed (ushort* half = rounded ? features.RoundedBlock(block) : default)
-        {
-            skinnySlices.Run(new SkinnySlices.Pass
-            {
-                Block = block, Rows = rows, TransposedZ = pt, SquaredNorms = zSquaredNorms,
-                Omega = rounded ? (byte*)half : features.IsCached ? (byte*)cached : (byte*)buffer, Rounded = rounded, Generate = generate,
-                Accumulated = pg, Inner = inner, SelfCoefficients = selfCoefficients, Accumulate = block > 0,
-            });
-        }
+            skinnySlices.Run(block, rows, rounded ? (byte*)half : features.IsCached ? (byte*)cached : (byte*)buffer, rounded, generate);
     }
 
     // φ, u and the shares of ⟨φ,T⟩ and c for the current rows of Ω, one slice of Sgemm.SliceDepth at a time.

@@ -19,46 +19,39 @@ internal sealed unsafe class SkinnySlices : IParallelWork, IDisposable
 
     private readonly FeatureSpace features;
     private readonly float[] memoryFirst, memorySecond;
+    private readonly Buffers buffers;
     private readonly ThreadLocal<Scratch> scratch;
-    private Pass pass;
+    private int block, rows;
+    private byte* omega;
+    private bool rounded, generate;
     private int folded;
     private volatile bool failed;
 
-    /// <summary>The step's inputs and outputs for one block; the pointers are pinned by the caller for the call.</summary>
-    public readonly struct Pass
-    {
-        public required int Block { get; init; }
-        public required int Rows { get; init; }
-        /// <summary>Zᵀ as <see cref="Sgemm.TransposeSkinny"/> wrote it.</summary>
-        public required float* TransposedZ { get; init; }
-        public required float[] SquaredNorms { get; init; }
-        /// <summary>The block's rows of Ω: fp32 (cached, or regenerated into the evaluator's buffer) or bfloat16.</summary>
-        public required byte* Omega { get; init; }
-        public required bool Rounded { get; init; }
-        /// <summary>Write each round's rows of Ω from the seed into <see cref="Omega"/> before using them.</summary>
-        public required bool Generate { get; init; }
-        /// <summary>G (rows×D), and the rows' ⟨φ, T⟩ and c, added to from the first slice on when true.</summary>
-        public required float* Accumulated { get; init; }
-        public required double[] Inner { get; init; }
-        public required double[] SelfCoefficients { get; init; }
-        public required bool Accumulate { get; init; }
-    }
+    /// <summary>The evaluator's arrays a step reads (Zᵀ, ‖z‖²) and folds into (G, ⟨φ, T⟩, c); Zᵀ and G are pinned.</summary>
+    public sealed record Buffers(float[] TransposedZ, float[] SquaredNorms, float[] Accumulated, double[] Inner, double[] SelfCoefficients);
 
-    public SkinnySlices(FeatureSpace features, float[] memoryFirst, float[] memorySecond, int maxRows)
+    public SkinnySlices(FeatureSpace features, float[] memoryFirst, float[] memorySecond, Buffers buffers, int maxRows)
     {
         this.features = features;
         this.memoryFirst = memoryFirst;
         this.memorySecond = memorySecond;
+        this.buffers = buffers;
         scratch = new ThreadLocal<Scratch>(() => new Scratch(maxRows, features.Dimension));
     }
 
-    /// <summary>Runs the step over one block; returns when its chains and shares are folded into G, ⟨φ, T⟩ and c.</summary>
-    public void Run(in Pass block)
+    /// <summary>
+    /// Runs the step over block <paramref name="block"/> for the first <paramref name="rows"/> rows of Zᵀ, its rows of Ω
+    /// at <paramref name="omega"/> (pinned by the caller: fp32, or bfloat16 when <paramref name="rounded"/>; written
+    /// from the seed round by round first when <paramref name="generate"/>). Returns when its chains and shares are
+    /// folded into G (which block 0's first slice writes and every later one adds to) and into ⟨φ, T⟩ and c.
+    /// </summary>
+    public void Run(int block, int rows, byte* omega, bool rounded, bool generate)
     {
-        pass = block;
+        (this.block, this.rows, this.rounded, this.generate) = (block, rows, rounded, generate);
+        this.omega = omega;
         (folded, failed) = (0, false);
-        var rows = features.BlockRange(block.Block).Rows;
-        WorkerPool.For((rows + Sgemm.SliceDepth - 1) / Sgemm.SliceDepth, this);
+        var blockRows = features.BlockRange(block).Rows;
+        WorkerPool.For((blockRows + Sgemm.SliceDepth - 1) / Sgemm.SliceDepth, this);
     }
 
     public void Execute(int slice)
@@ -76,37 +69,38 @@ internal sealed unsafe class SkinnySlices : IParallelWork, IDisposable
 
     private void ExecuteSlice(int slice)
     {
-        var (d, m) = (features.Dimension, pass.Rows);
-        var (blockStart, blockRows) = features.BlockRange(pass.Block);
+        var (d, m) = (features.Dimension, rows);
+        var (blockStart, blockRows) = features.BlockRange(block);
         var offset = slice * Sgemm.SliceDepth;
         var n = Math.Min(Sgemm.SliceDepth, blockRows - offset);
         var start = blockStart + offset;
-        var size = pass.Rounded ? sizeof(ushort) : sizeof(float);
-        var omega = pass.Omega + (long)offset * d * size;
+        var size = rounded ? sizeof(ushort) : sizeof(float);
+        var sliceRows = omega + (long)offset * d * size;
         var local = scratch.Value!;
         var lanes = (m + 3) / 4 * 4; // ContinueChains writes whole halves of the 8-row panel
         new Span<float>(local.Sums, lanes * d).Clear();
-        var offsets = features.Offsets(pass.Block);
+        var offsets = features.Offsets(block);
         var basis = features.Basis;
         for (var r0 = 0; r0 < n;)
         {
             // The last round takes what is left (16–31 rows), so every round hands the basis whole 512-bit vectors.
             var length = n - r0 < 2 * RoundRows ? n - r0 : RoundRows;
-            var rows = omega + (long)r0 * d * size;
-            if (pass.Generate) // a round's rows, generated into L2 just before both products read them
-                features.FillRows(start + r0, length, new Span<float>(rows, length * d));
-            Sgemm.MultiplyTransposedRows(pass.TransposedZ, m, d, rows, pass.Rounded, d, local.Projections + r0, Sgemm.SliceDepth, length);
+            var round = sliceRows + (long)r0 * d * size;
+            if (generate) // a round's rows, generated into L2 just before both products read them
+                features.FillRows(start + r0, length, new Span<float>(round, length * d));
+            fixed (float* transposedZ = buffers.TransposedZ)
+                Sgemm.MultiplyTransposedRows(transposedZ, m, d, round, rounded, d, local.Projections + r0, Sgemm.SliceDepth, length);
             for (var r = 0; r < m; r++)
             {
                 var at = r * Sgemm.SliceDepth + r0;
                 var s = new Span<float>(local.Projections + at, length);
                 if (!offsets.IsEmpty)
                     System.Numerics.Tensors.TensorPrimitives.Add(s, offsets.Slice(offset + r0, length), s);
-                basis.Derivatives(s, pass.SquaredNorms[r], features.FeatureCount, memoryFirst.AsSpan(start + r0, length),
+                basis.Derivatives(s, buffers.SquaredNorms[r], features.FeatureCount, memoryFirst.AsSpan(start + r0, length),
                     memorySecond.Length == 0 ? default : memorySecond.AsSpan(start + r0, length),
                     new Span<float>(local.First + at, length), basis.Parts == 2 ? new Span<float>(local.Second + at, length) : default, new Span<float>(local.U + at, length));
             }
-            Sgemm.ContinueChains(local.U + r0, Sgemm.SliceDepth, rows, pass.Rounded, d, local.Sums, d, m, d, length);
+            Sgemm.ContinueChains(local.U + r0, Sgemm.SliceDepth, round, rounded, d, local.Sums, d, m, d, length);
             r0 += length;
         }
         for (var r = 0; r < m; r++)
@@ -128,12 +122,13 @@ internal sealed unsafe class SkinnySlices : IParallelWork, IDisposable
                 return; // the pool rethrows the failing slice's exception
             wait.SpinOnce(sleep1Threshold: -1);
         }
-        var (d, m) = (features.Dimension, pass.Rows);
-        Sgemm.AddChains(local.Sums, d, pass.Accumulated, d, m, d, pass.Accumulate || slice > 0);
-        for (var r = 0; r < m; r++)
+        var d = features.Dimension;
+        fixed (float* accumulated = buffers.Accumulated)
+            Sgemm.AddChains(local.Sums, d, accumulated, d, rows, d, block > 0 || slice > 0);
+        for (var r = 0; r < rows; r++)
         {
-            pass.Inner[r] += local.Shares[r].Inner;
-            pass.SelfCoefficients[r] += local.Shares[r].SelfCoefficient;
+            buffers.Inner[r] += local.Shares[r].Inner;
+            buffers.SelfCoefficients[r] += local.Shares[r].SelfCoefficient;
         }
         Volatile.Write(ref folded, slice + 1);
     }

@@ -24,7 +24,8 @@ internal sealed class IlgpuKernelSet(Accelerator accelerator) : IDisposable
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int, int, int> sumSlices =
         accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int>(IlgpuKernels.SumSlices);
 
-    // The largest group of whole warps up to 256 threads.
+    // The largest group of whole warps up to 256 threads: the few-row products' groups, and one row's group in Weigh
+    // (8 warps striding over the K scores on a GPU).
     private readonly int group = Math.Min(256, accelerator.MaxNumThreadsPerGroup) / accelerator.WarpSize * accelerator.WarpSize;
 
     private readonly long residentThreads = (long)accelerator.NumMultiprocessors * accelerator.MaxNumThreadsPerMultiprocessor;
@@ -39,9 +40,6 @@ internal sealed class IlgpuKernelSet(Accelerator accelerator) : IDisposable
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<double>, ArrayView<float>, int, int, float, float> weigh =
         accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<double>, ArrayView<float>, int, int, float, float>(IlgpuKernels.Weigh);
 
-    // A group of 256 threads per row on a GPU (8 warps stride over the K scores); the whole group on the CPU accelerator.
-    private readonly int weighGroup = Math.Min(IlgpuKernels.WeighGroup, accelerator.MaxNumThreadsPerGroup);
-
     public Action<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, float, float> Features { get; } =
         accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, float, float>(IlgpuKernels.Features);
 
@@ -51,7 +49,7 @@ internal sealed class IlgpuKernelSet(Accelerator accelerator) : IDisposable
     /// <summary>Weights, energy and self coefficient of each of <paramref name="rows"/> score rows, one group per row.</summary>
     public void Weigh(int rows, ArrayView<float> scores, ArrayView<float> patternNorms, ArrayView<float> squaredNorms,
         ArrayView<double> energies, ArrayView<float> selfCoefficients, int count, int kind, float beta, float epsilon)
-        => weigh(new KernelConfig(rows, weighGroup), scores, patternNorms, squaredNorms, energies, selfCoefficients, count, kind, beta, epsilon);
+        => weigh(new KernelConfig(rows, group), scores, patternNorms, squaredNorms, energies, selfCoefficients, count, kind, beta, epsilon);
 
     /// <summary>
     /// C (m×n) (+)= A (m×k)·op(B): up to <see cref="IlgpuKernels.FewRows"/> rows of A by the few-row kernels (B read
@@ -77,18 +75,18 @@ internal sealed class IlgpuKernelSet(Accelerator accelerator) : IDisposable
         var slices = (int)Math.Clamp((workers + n - 1) / n, 1, Math.Min(MaxSlices, (k + grain - 1) / grain));
         var sliceLength = (k + slices - 1) / slices;
         slices = (k + sliceLength - 1) / sliceLength;
-        var groups = new Index2D((n + perGroup - 1) / perGroup, slices);
+        var config = new KernelConfig(new Index2D((n + perGroup - 1) / perGroup, slices), new Index2D(group, 1));
         var length = (long)m * n;
         if (transposeB && slices == 1)
         {
-            fewRowsTransposed(new KernelConfig(groups, new Index2D(group, 1)), a, b, c, m, n, k, accumulate ? 1 : 0, sliceLength);
+            fewRowsTransposed(config, a, b, c, m, n, k, accumulate ? 1 : 0, sliceLength);
             return;
         }
         var scratch = Partials(length * slices);
         if (transposeB)
-            fewRowsTransposed(new KernelConfig(groups, new Index2D(group, 1)), a, b, scratch, m, n, k, 0, sliceLength);
+            fewRowsTransposed(config, a, b, scratch, m, n, k, 0, sliceLength);
         else
-            fewRowsSliced(new KernelConfig(groups, new Index2D(group, 1)), a, b, scratch, m, n, k, sliceLength);
+            fewRowsSliced(config, a, b, scratch, m, n, k, sliceLength);
         sumSlices((int)length, scratch, c, (int)length, slices, accumulate ? 1 : 0);
     }
 

@@ -14,9 +14,6 @@ internal static class IlgpuKernels
     /// <summary>The largest tile edge of the matrix product (16: groups of 256 threads on a GPU).</summary>
     public const int MaxTile = 16;
 
-    /// <summary>The threads of one row's group in <see cref="Weigh"/> where the accelerator allows that many.</summary>
-    public const int WeighGroup = 256;
-
     /// <summary>
     /// C (m×n, row-major) = A (m×k) · op(B), op(B) = Bᵀ with B n×k when <paramref name="transposeB"/> is 1, else B (k×n);
     /// C += instead of = when <paramref name="accumulate"/> is 1. A group of tile×tile threads (tile ≤ MaxTile) computes one
