@@ -22,7 +22,11 @@ internal static class BenchCommand
             var settings = new BenchSettings(result.GetValue(quick), Enum.Parse<ComputeDevice>(result.GetValue(device)!, ignoreCase: true));
             Dictionary<string, object?> report = null!;
             if (result.GetValue(json) || Console.IsOutputRedirected)
-                report = BenchJob.Run(settings, null);
+            {
+                // No live status line where the output is a file or JSON: each stage goes to stderr with its start time.
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                report = BenchJob.Run(settings, stage => Console.Error.WriteLine(FormattableString.Invariant($"[{clock.Elapsed.TotalSeconds,6:F1} s] {stage}")));
+            }
             else
                 AnsiConsole.Status().Start("bench", ctx => report = BenchJob.Run(settings, stage => ctx.Status(stage)));
             if (result.GetValue(json))

@@ -71,7 +71,7 @@ internal static class IlgpuKernels
         var j = Grid.IdxX * (Group.DimX / Warp.WarpSize) + Warp.WarpIdx;
         var lane = Warp.LaneIdx;
         var row = (long)XMath.Min(j, n - 1) * k;
-        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        var sums = default(FewRowSums);
         var end = XMath.Min(k, (Grid.IdxY + 1) * sliceColumns);
         for (var t0 = Grid.IdxY * sliceColumns; t0 < end; t0 += StagedColumns)
         {
@@ -82,40 +82,33 @@ internal static class IlgpuKernels
                 staged[r * StagedColumns + t] = a[(long)r * k + t0 + t];
             }
             Group.Barrier();
-            for (var t = lane; t < width; t += Warp.WarpSize)
+            // Four of the lane's values of B in flight at a time, added in the order a one-at-a-time loop adds them.
+            var w = Warp.WarpSize;
+            var t1 = lane;
+            for (; t1 + 3 * w < width; t1 += 4 * w)
             {
-                var v = b[row + t0 + t];
-                s0 += staged[t] * v;
-                if (m > 1) s1 += staged[StagedColumns + t] * v;
-                if (m > 2) s2 += staged[2 * StagedColumns + t] * v;
-                if (m > 3) s3 += staged[3 * StagedColumns + t] * v;
-                if (m > 4) s4 += staged[4 * StagedColumns + t] * v;
-                if (m > 5) s5 += staged[5 * StagedColumns + t] * v;
-                if (m > 6) s6 += staged[6 * StagedColumns + t] * v;
-                if (m > 7) s7 += staged[7 * StagedColumns + t] * v;
+                var (v0, v1, v2, v3) = (b[row + t0 + t1], b[row + t0 + t1 + w], b[row + t0 + t1 + 2 * w], b[row + t0 + t1 + 3 * w]);
+                sums.Add(staged, t1, StagedColumns, m, v0);
+                sums.Add(staged, t1 + w, StagedColumns, m, v1);
+                sums.Add(staged, t1 + 2 * w, StagedColumns, m, v2);
+                sums.Add(staged, t1 + 3 * w, StagedColumns, m, v3);
             }
+            for (; t1 < width; t1 += w)
+                sums.Add(staged, t1, StagedColumns, m, b[row + t0 + t1]);
             Group.Barrier();
         }
         if (j >= n)
             return;
         var (target, add) = Grid.DimY == 1 ? (c, accumulate) : (c.SubView((long)Grid.IdxY * m * n, (long)m * n), 0);
-        Store(target, 0, j, n, m, add, WarpExtensions.Reduce<float, AddFloat>(s0));
-        Store(target, 1, j, n, m, add, WarpExtensions.Reduce<float, AddFloat>(s1));
-        Store(target, 2, j, n, m, add, WarpExtensions.Reduce<float, AddFloat>(s2));
-        Store(target, 3, j, n, m, add, WarpExtensions.Reduce<float, AddFloat>(s3));
-        Store(target, 4, j, n, m, add, WarpExtensions.Reduce<float, AddFloat>(s4));
-        Store(target, 5, j, n, m, add, WarpExtensions.Reduce<float, AddFloat>(s5));
-        Store(target, 6, j, n, m, add, WarpExtensions.Reduce<float, AddFloat>(s6));
-        Store(target, 7, j, n, m, add, WarpExtensions.Reduce<float, AddFloat>(s7));
-    }
-
-    // The warp's first lane writes row r's sum into C[r, j] (r < m).
-    private static void Store(ArrayView<float> c, int r, int j, int n, int m, int accumulate, float sum)
-    {
-        if (r >= m || !Warp.IsFirstLane)
-            return;
-        var at = (long)r * n + j;
-        c[at] = accumulate != 0 ? c[at] + sum : sum;
+        for (var r = 0; r < m; r++) // m is the same for the whole warp: every lane takes part in each reduction
+        {
+            var sum = WarpExtensions.Reduce<float, AddFloat>(sums.Row(r));
+            if (Warp.IsFirstLane)
+            {
+                var at = (long)r * n + j;
+                target[at] = add != 0 ? target[at] + sum : sum;
+            }
+        }
     }
 
     /// <summary>
@@ -130,29 +123,24 @@ internal static class IlgpuKernels
         var slice = Grid.IdxY;
         if (j >= n)
             return;
-        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        var sums = default(FewRowSums);
         var end = XMath.Min(k, (slice + 1) * sliceRows);
-        for (var t = slice * sliceRows; t < end; t++)
+        // Four rows of B in flight at a time, added in row order.
+        var t = slice * sliceRows;
+        for (; t + 3 < end; t += 4)
         {
-            var v = b[(long)t * n + j];
-            s0 += a[t] * v;
-            if (m > 1) s1 += a[k + t] * v;
-            if (m > 2) s2 += a[2L * k + t] * v;
-            if (m > 3) s3 += a[3L * k + t] * v;
-            if (m > 4) s4 += a[4L * k + t] * v;
-            if (m > 5) s5 += a[5L * k + t] * v;
-            if (m > 6) s6 += a[6L * k + t] * v;
-            if (m > 7) s7 += a[7L * k + t] * v;
+            var at = (long)t * n + j;
+            var (v0, v1, v2, v3) = (b[at], b[at + n], b[at + 2L * n], b[at + 3L * n]);
+            sums.Add(a, t, k, m, v0);
+            sums.Add(a, t + 1, k, m, v1);
+            sums.Add(a, t + 2, k, m, v2);
+            sums.Add(a, t + 3, k, m, v3);
         }
+        for (; t < end; t++)
+            sums.Add(a, t, k, m, b[(long)t * n + j]);
         var p = partials.SubView((long)slice * m * n, (long)m * n);
-        p[j] = s0;
-        if (m > 1) p[n + j] = s1;
-        if (m > 2) p[2L * n + j] = s2;
-        if (m > 3) p[3L * n + j] = s3;
-        if (m > 4) p[4L * n + j] = s4;
-        if (m > 5) p[5L * n + j] = s5;
-        if (m > 6) p[6L * n + j] = s6;
-        if (m > 7) p[7L * n + j] = s7;
+        for (var r = 0; r < m; r++)
+            p[(long)r * n + j] = sums.Row(r);
     }
 
     /// <summary>C (length) (+)= Σ over s of partials[s] (each length values), summed in slice order: one thread per value.</summary>
