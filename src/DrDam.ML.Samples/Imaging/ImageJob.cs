@@ -68,14 +68,17 @@ internal sealed class ImageJob(ImageJobSettings settings)
 
         var results = new Dictionary<string, (float[][] States, double[][] Trace, int[] Steps)>();
         var retrievalSeconds = new Dictionary<string, double>();
+        var firstStepSeconds = new Dictionary<string, double?>();
         foreach (var (name, memory) in memories)
         {
             // Stores the clean pixels and restores the corrupted ones (visible pixels clamped) in one estimator.
             var store = ml.Transforms.AssociativeMemory.Store(name, "Pixels", "Corrupted", corruption.Occlusion is null ? null : "Visible",
                 new MemoryStoreOptions { Memory = memory, Retrieval = retrieval, BatchSize = batch }).Fit(prepared);
             var watch = Stopwatch.StartNew();
-            results[name] = Read(store.WithBackend(backend).WithProgress(progressFor(name)).Transform(prepared), name);
+            var firstStep = new FirstStepClock(watch, progressFor(name));
+            results[name] = Read(store.WithBackend(backend).WithProgress(firstStep).Transform(prepared), name);
             retrievalSeconds[name] = Math.Round(watch.Elapsed.TotalSeconds, 2);
+            firstStepSeconds[name] = firstStep.Seconds is { } first ? Math.Round(first, 2) : null;
         }
 
         var original = Vectors(prepared, "Pixels");
@@ -112,19 +115,21 @@ internal sealed class ImageJob(ImageJobSettings settings)
             ["mean_steps"] = results.Values.First().Steps.Average(),
             ["backend"] = backend.Name,
             ["retrieval_seconds"] = retrievalSeconds,
+            ["first_step_seconds"] = firstStepSeconds,
             ["drdam_omega_reads"] = omegaReads,
             ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 2),
             ["peak_memory_mb"] = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 1),
             ["outputs"] = new[] { gridPath, plotPath },
         };
         if (s.Roofline && omegaReads is { } reads)
-            AddRoofline(report, reads, (long)s.Features * d, retrievalSeconds["DrDAM"], backend);
+            AddRoofline(report, reads, (long)s.Features * d, retrievalSeconds["DrDAM"], firstStepSeconds["DrDAM"], backend);
         return report;
     }
 
     // DrDAM's floor when Ω is held: every read streams Y·D values of 4 (fp32) or 2 (bfloat16) bytes from memory. The GPU
     // backends hold Ω in fp32 in the GPU's memory, whose read bandwidth TorchSharp measures.
-    private void AddRoofline(Dictionary<string, object?> report, int reads, long omegaValues, double seconds, IComputeBackend backend)
+    // The descent's own ratio leaves out the first step (building the evaluator: on a GPU, sending Ω there) and its read.
+    private void AddRoofline(Dictionary<string, object?> report, int reads, long omegaValues, double seconds, double? firstStep, IComputeBackend backend)
     {
         var gpu = BackendChoice.OnGpu(backend);
         var read = gpu ? TorchReference.DeviceReadGbs(TimeSpan.FromSeconds(2)) : HardwareBounds.ReadGbs(TimeSpan.FromSeconds(2));
@@ -135,6 +140,8 @@ internal sealed class ImageJob(ImageJobSettings settings)
         var floor = reads * omegaValues * bytes / (read * 1e9);
         report["drdam_bandwidth_floor_seconds"] = Math.Round(floor, 4);
         report["drdam_floor_ratio"] = Math.Round(seconds / floor, 3);
+        if (firstStep is { } first && reads > 1)
+            report["drdam_descent_floor_ratio"] = Math.Round((seconds - first) / (floor * (reads - 1) / reads), 3);
     }
 
     // Steps that read Ω: each batch evaluates once per step until its slowest row stops, plus the last evaluation.

@@ -74,7 +74,8 @@ public sealed class CliTests : IDisposable
 
     /// <summary>
     /// `--roofline` measures the read bandwidth and sets DrDAM's retrieval against its floor: reads of Ω × 2 bytes per
-    /// bfloat16 value ÷ bandwidth, with one read per step of the batch's slowest row plus the last evaluation.
+    /// bfloat16 value ÷ bandwidth, with one read per step of the batch's slowest row plus the last evaluation; and the
+    /// descent after the first step against the floor of its reads.
     /// </summary>
     [Fact]
     public void RooflineReportsTheFloorOfTheReadsOfOmega()
@@ -90,6 +91,10 @@ public sealed class CliTests : IDisposable
         Assert.Equal(16.0 * 2000 * 784 * 2 / (bandwidth * 1e9), floor, 2e-4 + 0.01 * floor);
         var seconds = root.GetProperty("retrieval_seconds").GetProperty("DrDAM").GetDouble();
         Assert.Equal(seconds, root.GetProperty("drdam_floor_ratio").GetDouble() * floor, 0.01 + 0.02 * seconds);
+        // The descent alone: the 15 reads after the first step, which built the evaluator.
+        var first = root.GetProperty("first_step_seconds").GetProperty("DrDAM").GetDouble();
+        Assert.InRange(first, 0, seconds);
+        Assert.Equal(seconds - first, root.GetProperty("drdam_descent_floor_ratio").GetDouble() * floor * 15 / 16, 0.01 + 0.02 * seconds);
     }
 
     /// <summary>`--backend torch` runs the same descent through libtorch: the same restorations to float rounding.</summary>

@@ -51,15 +51,19 @@ internal sealed class TorchDistributedMemoryEvaluator : TorchEvaluator
     }
 
     // Ω (Y×D fp32) built on the device a block at a time: Y·D may exceed what one .NET array holds (fig1: 2.2·10⁹ values).
+    // Each block is copied once, into a pinned array that a host tensor shares, and sent from there.
     private Tensor OmegaOnDevice(FeatureSpace features)
     {
         var d = Dimension;
         var omega = Keep(torch.empty([features.FeatureCount, d], ScalarType.Float32, device: Device));
         var buffer = features.IsCached ? [] : new float[features.BlockSize * d];
+        var staging = GC.AllocateUninitializedArray<float>(features.BlockSize * d, pinned: true);
+        using var host = torch.from_array(staging);
         for (var b = 0; b < features.BlockCount; b++)
         {
             var (start, n) = features.BlockRange(b);
-            using var block = torch.tensor(features.Block(b, buffer).ToArray(), [n, d], ScalarType.Float32);
+            features.Block(b, buffer).CopyTo(staging);
+            using var block = host.narrow(0, 0, (long)n * d).view(n, d);
             using var rows = omega.narrow(0, start, n);
             rows.copy_(block);
         }
