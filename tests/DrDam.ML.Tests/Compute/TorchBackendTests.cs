@@ -30,6 +30,36 @@ public sealed class TorchBackendTests() : BackendContractTests(CpuBackend, Backe
         }
     }
 
+    /// <summary>
+    /// A skinny batch's backward product cut along Ω's rows (what the backend does on CUDA) gives the single product's
+    /// step to float rounding: evenly (700 rows in 7 slices of 100) and with rows left over (3 slices of 233, 1 row
+    /// after them); a batch above <see cref="TorchDistributedMemoryEvaluator.FewRows"/> rows takes the single product.
+    /// </summary>
+    [Theory]
+    [InlineData(100, 4)]
+    [InlineData(230, 4)]
+    [InlineData(230, 1)]
+    [InlineData(230, 12)]
+    public void SlicedBackwardProductGivesTheSameStep(int sliceRows, int batch)
+    {
+        var memory = BackendParity.Default.Distributed(FeatureBasisKind.SinCos);
+        var queries = Oracle.Uniform(new Random(3), batch * memory.Dimension, 0, 0.3);
+        (double[] Energies, float[] Gradients) Step(int rows)
+        {
+            using var evaluator = new TorchDistributedMemoryEvaluator(memory, batch, TorchSharp.torch.CPU, rows);
+            var (energies, gradients) = (new double[batch], new float[queries.Length]);
+            evaluator.Evaluate(queries, batch, energies, gradients);
+            return (energies, gradients);
+        }
+        var (expectedEnergies, expectedGradients) = Step(0);
+        var (energies, gradients) = Step(sliceRows);
+        Assert.Equal(expectedEnergies, energies);
+        var scale = expectedGradients.Max(Math.Abs);
+        Assert.All(gradients.Zip(expectedGradients), p => Assert.Equal(p.Second, p.First, 1e-5f * scale));
+        if (batch > TorchDistributedMemoryEvaluator.FewRows)
+            Assert.Equal(expectedGradients, gradients); // not sliced: the same product
+    }
+
     [SkippableFact]
     public void CudaIsRefusedWhereTorchFindsNoGpu()
     {

@@ -12,12 +12,29 @@ namespace DrDam.ML.Compute.Torch;
 /// </summary>
 internal sealed class TorchDistributedMemoryEvaluator : TorchEvaluator
 {
+    /// <summary>The most queries a batch may have for its backward product to be sliced (a skinny batch, as the other backends count it).</summary>
+    public const int FewRows = 8;
+
+    /// <summary>
+    /// Rows of Ω per slice of a skinny batch's backward product on CUDA. G = UΩ as one product leaves most of the GPU idle
+    /// when G is a few rows of D; cut along Ω's rows into slices of about this many, multiplied as a batch and summed, it
+    /// reads Ω near the GPU's bandwidth (fig1's shape on an H200 through libtorch: 3.70 ms as one product, 2.20 ms in
+    /// 60 slices of 3,000 rows, 4.06 ms in 180 slices; docs/GPU.md).
+    /// </summary>
+    public const int CudaBackwardSliceRows = 3000;
+
     private readonly FeatureBasisKind basis;
     private readonly bool linearAttention;
+    private readonly Tensor? slicedOmega;
     private readonly Tensor omega, offsets, memoryFirst, memorySecond, attentionFirst, attentionSecond;
     private readonly Tensor sqrtBeta, minusInverseBeta, epsilon, scale, logShift, selfPerInner, minusOne, minusInverseSqrtBeta;
 
-    public TorchDistributedMemoryEvaluator(DistributedMemory memory, int maxBatch, Device device) : base(memory, maxBatch, device)
+    /// <param name="memory">The memory.</param>
+    /// <param name="maxBatch">The most queries per call.</param>
+    /// <param name="device">Where the tensors live.</param>
+    /// <param name="backwardSliceRows">Rows of Ω per slice of a skinny batch's backward product; 0 for one product. By
+    /// default <see cref="CudaBackwardSliceRows"/> on CUDA and 0 on the CPU.</param>
+    public TorchDistributedMemoryEvaluator(DistributedMemory memory, int maxBatch, Device device, int? backwardSliceRows = null) : base(memory, maxBatch, device)
     {
         var features = memory.Features;
         var (y, d) = (features.FeatureCount, Dimension);
@@ -25,6 +42,10 @@ internal sealed class TorchDistributedMemoryEvaluator : TorchEvaluator
         linearAttention = memory.Options.LinearAttention;
         var constants = features.Basis.Constants(y);
         omega = OmegaOnDevice(features);
+        var sliceRows = backwardSliceRows ?? (device.type == DeviceType.CUDA ? CudaBackwardSliceRows : 0);
+        var slices = sliceRows > 0 ? y / sliceRows : 0;
+        if (slices > 1)
+            slicedOmega = Keep(omega.narrow(0, 0, (long)slices * (y / slices)).view(slices, y / slices, d));
         var phases = features.Basis.UsesOffsets ? new float[y] : null;
         if (phases is not null)
             features.Projection.FillOffsets(0, y, phases);
@@ -87,9 +108,22 @@ internal sealed class TorchDistributedMemoryEvaluator : TorchEvaluator
         }
         // −(G + c·z)/(√β·h), and 0 where the clip is active (−log ε has no slope)
         var self = inner.mul(selfPerInner);
-        var gradient = u.mm(omega).add(z.mul(self.to_type(ScalarType.Float32)), TorchScalars.One)
+        var gradient = TimesOmega(u).add(z.mul(self.to_type(ScalarType.Float32)), TorchScalars.One)
             .mul(minusInverseSqrtBeta.div(h).to_type(ScalarType.Float32));
         return (energies, gradient.mul(inner.gt(epsilon).to_type(ScalarType.Float32)));
+    }
+
+    // G = UΩ; for a skinny batch with slices, Σ over slices s of U_s·Ω_s (one batched product), plus the last rows
+    // of Ω that do not fill a slice.
+    private Tensor TimesOmega(Tensor u)
+    {
+        var rows = u.shape[0];
+        if (slicedOmega is null || rows > FewRows)
+            return u.mm(omega);
+        var (slices, per, y) = (slicedOmega.shape[0], slicedOmega.shape[1], omega.shape[0]);
+        var covered = slices * per;
+        var g = torch.bmm(u.narrow(1, 0, covered).reshape(rows, slices, per).transpose(0, 1), slicedOmega).sum(0L, keepdim: false); // 0L: a literal 0 would bind to sum(ScalarType)
+        return covered == y ? g : g.add(u.narrow(1, covered, y - covered).mm(omega.narrow(0, covered, y - covered)), TorchScalars.One);
     }
 
     // φ's parts, ⟨φ,T⟩ (float64, rows×1) and u (∂⟨φ,T⟩/∂s), per basis (see the managed bases).
