@@ -45,7 +45,10 @@ internal sealed class TorchDistributedMemoryEvaluator : TorchEvaluator
         var sliceRows = backwardSliceRows ?? (device.type == DeviceType.CUDA ? CudaBackwardSliceRows : 0);
         var slices = sliceRows > 0 ? y / sliceRows : 0;
         if (slices > 1)
-            slicedOmega = Keep(omega.narrow(0, 0, (long)slices * (y / slices)).view(slices, y / slices, d));
+        {
+            using var covered = omega.narrow(0, 0, (long)slices * (y / slices));
+            slicedOmega = Keep(covered.view(slices, y / slices, d));
+        }
         var phases = features.Basis.UsesOffsets ? new float[y] : null;
         if (phases is not null)
             features.Projection.FillOffsets(0, y, phases);
