@@ -24,6 +24,7 @@ public static class ClamTraining
         var device = Resolve(options.Device);
         var random = new Random(options.Seed);
         using var masks = new torch.Generator((ulong)options.Seed, device);
+        using var maskFraction = options.MaskFraction.ToScalar(); // explicit and kept: no implicit Scalar per batch (see TorchScalars)
         using var x = torch.tensor(data, [rows, dimension]).to(device);
         using var featureMean = x.mean([0], keepdim: true);
         using var layer = new ContractionLayer(torch.tensor(InitialPrototypes(data, x, options, random), [k, dimension]).to(device),
@@ -47,7 +48,7 @@ public static class ClamTraining
                 Tensor input, mask;
                 if (options.Masking)
                 {
-                    mask = torch.rand([count, dimension], generator: masks, device: device).lt(options.MaskFraction).to_type(x.dtype);
+                    mask = torch.rand([count, dimension], generator: masks, device: device).lt(maskFraction).to_type(x.dtype);
                     input = batch.mul(torch.ones_like(mask).add(mask, TorchScalars.MinusOne)).add(featureMean.mul(mask), TorchScalars.One); // hidden features start at the mean
                 }
                 else
