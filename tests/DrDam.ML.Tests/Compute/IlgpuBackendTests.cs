@@ -31,7 +31,7 @@ public sealed class IlgpuBackendTests(IlgpuBackendTests.CpuAccelerator fixture)
         var expected = new float[rows * dimension];
         projection.FillRows(start, rows, expected);
         using var buffer = backend.Accelerator.Allocate1D<float>(rows * dimension);
-        backend.Kernels.OmegaRows(new Index2D((dimension + 1) / 2, rows), buffer.View, dimension, start, projection.Seed);
+        backend.Kernels.OmegaRows(buffer.View, dimension, start, rows, projection.Seed);
         backend.Accelerator.Synchronize();
         var actual = buffer.GetAsArray1D();
         for (var i = 0; i < expected.Length; i++)

@@ -130,7 +130,7 @@ internal sealed class IlgpuDistributedMemoryEvaluator : EvaluatorBase
             return omega.View.SubView((long)start * d, (long)n * d);
         var view = omega.View.SubView(0, (long)n * d);
         if (generateOnDevice)
-            backend.Kernels.OmegaRows(new Index2D((d + 1) / 2, n), view, d, start, features.Projection.Seed);
+            backend.Kernels.OmegaRows(view, d, start, n, features.Projection.Seed);
         else
         {
             features.Block(start / features.BlockSize, hostBlock);

@@ -43,8 +43,12 @@ internal sealed class IlgpuKernelSet(Accelerator accelerator) : IDisposable
     public Action<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, float, float> Features { get; } =
         accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, float, float>(IlgpuKernels.Features);
 
-    public Action<Index2D, ArrayView<float>, int, int, ulong> OmegaRows { get; } =
+    private readonly Action<Index2D, ArrayView<float>, int, int, ulong> omegaRows =
         accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, int, int, ulong>(IlgpuKernels.OmegaRows);
+
+    /// <summary>Generates Ω's rows [start, start + rows) of <paramref name="dimension"/> entries into <paramref name="omega"/> (rows × dimension).</summary>
+    public void OmegaRows(ArrayView<float> omega, int dimension, int start, int rows, ulong seed)
+        => omegaRows(new Index2D(IlgpuKernels.OmegaCalls(dimension), rows), omega, dimension, start, seed);
 
     /// <summary>Weights, energy and self coefficient of each of <paramref name="rows"/> score rows, one group per row.</summary>
     public void Weigh(int rows, ArrayView<float> scores, ArrayView<float> patternNorms, ArrayView<float> squaredNorms,

@@ -274,24 +274,35 @@ internal static class IlgpuKernels
     }
 
     /// <summary>
-    /// One thread per pair of entries of Ω's rows [start, start + rows): the Gaussian row of
-    /// GaussianRows.Fill, drawn on the device from the same Philox counters (Box–Muller with the
-    /// device's sine and cosine, so values agree with the CPU's to float rounding).
+    /// One thread per Philox call of Ω's rows [start, start + rows) (launched on <see cref="OmegaCalls"/> × rows): the
+    /// Gaussian row of GaussianRows.Fill, drawn on the device from the same Philox counters. Call j = 8g + w of a row
+    /// gives four words: (a, b) make pair 16g + w and (c, d) pair 16g + 8 + w, each pair two entries by Box–Muller
+    /// with the device's sine and cosine (so values agree with the CPU's to float rounding). One call serves both of
+    /// its pairs; a thread per pair computed every call twice.
     /// </summary>
     public static void OmegaRows(Index2D index, ArrayView<float> omega, int dimension, int start, ulong seed)
     {
-        var (i, local) = (index.X, index.Y);
+        var (call, local) = (index.X, index.Y);
         var pairs = (dimension + 1) / 2;
-        var row = (long)start + local;
-        // Pair i comes from Philox call j: words (a, b) for i % 16 < 8, (c, d) otherwise.
-        var (g, w) = (i / 16, i % 16);
-        var j = (uint)(8 * g + (w < 8 ? w : w - 8));
-        var (a, b, c, d) = Memory.Features.GaussianRows.Words(seed, Memory.Features.RandomStream.Projection, row, j);
-        var radius = XMath.Sqrt(-2f * XMath.Log(Memory.Features.Philox.ToUnitInterval(w < 8 ? a : c)));
-        var angle = 2f * XMath.PI * Memory.Features.Philox.ToUnitInterval(w < 8 ? b : d) - XMath.PI;
+        var (a, b, c, d) = Memory.Features.GaussianRows.Words(seed, Memory.Features.RandomStream.Projection, (long)start + local, (uint)call);
         var destination = omega.SubView(local * (long)dimension, dimension);
-        destination[i] = radius * XMath.Cos(angle);
-        if (pairs + i < dimension)
-            destination[pairs + i] = radius * XMath.Sin(angle);
+        var (g, w) = (call / 8, call % 8);
+        GaussianPair(destination, 16 * g + w, pairs, a, b);
+        GaussianPair(destination, 16 * g + 8 + w, pairs, c, d);
+    }
+
+    /// <summary>The Philox calls of one row of <paramref name="dimension"/> entries: 8 per group of 16 pairs.</summary>
+    public static int OmegaCalls(int dimension) => 8 * (((dimension + 1) / 2 + 15) / 16);
+
+    // Pair i of a row: entries i and pairs + i (the latter absent for the last pair of an odd dimension).
+    private static void GaussianPair(ArrayView<float> row, int i, int pairs, uint radiusWord, uint angleWord)
+    {
+        if (i >= pairs)
+            return;
+        var radius = XMath.Sqrt(-2f * XMath.Log(Memory.Features.Philox.ToUnitInterval(radiusWord)));
+        var angle = 2f * XMath.PI * Memory.Features.Philox.ToUnitInterval(angleWord) - XMath.PI;
+        row[i] = radius * XMath.Cos(angle);
+        if (pairs + i < row.IntLength)
+            row[pairs + i] = radius * XMath.Sin(angle);
     }
 }
