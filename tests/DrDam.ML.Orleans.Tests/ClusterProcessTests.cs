@@ -95,6 +95,16 @@ public sealed class ClusterProcessTests
         }
     }
 
+    /// <summary>A silo that cannot reach Redis exits; the error says so, with its exit code and its own message.</summary>
+    [Fact]
+    public void ASiloThatDiesAtStartReportsItsExitCodeAndError()
+    {
+        var cluster = new ScaleOutOptions { Redis = "127.0.0.1:1", ServiceId = "unreachable", ClusterId = "processes" };
+        var error = Assert.Throws<InvalidOperationException>(() => SiloProcess.Start(cluster));
+        Assert.Contains("exited with code 1 before it was up", error.Message);
+        Assert.Contains("RedisConnectionException", error.Message);
+    }
+
     private sealed class Progress(Action<PartitionSum> report) : IProgress<PartitionSum>
     {
         public void Report(PartitionSum value) => report(value);

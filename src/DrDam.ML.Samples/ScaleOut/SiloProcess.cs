@@ -38,7 +38,20 @@ internal sealed class SiloProcess : IDisposable
         var process = Process.Start(start)!;
         var ready = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         var errors = new System.Text.StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data?.StartsWith(SiloHost.ReadyLine, StringComparison.Ordinal) == true) ready.TrySetResult(true); };
+        var lastOutput = new Queue<string>(); // what it printed last, for the error when it dies without stderr
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not { } line)
+                return;
+            if (line.StartsWith(SiloHost.ReadyLine, StringComparison.Ordinal))
+                ready.TrySetResult(true);
+            lock (lastOutput)
+            {
+                lastOutput.Enqueue(line);
+                if (lastOutput.Count > 5)
+                    lastOutput.Dequeue();
+            }
+        };
         process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) lock (errors) errors.AppendLine(line); };
         process.EnableRaisingEvents = true;
         process.Exited += (_, _) => ready.TrySetResult(false);
@@ -47,11 +60,16 @@ internal sealed class SiloProcess : IDisposable
         var silo = new SiloProcess(process, siloPort, gatewayPort);
         if (ready.Task.Wait(TimeSpan.FromMinutes(1)) && ready.Task.Result)
             return silo;
-        silo.Dispose();
-        string log;
+        var exited = process.HasExited;
+        silo.Kill(); // waits for the exit, and with it for the last lines of its output (Exited can come before them)
+        string log, output;
         lock (errors)
             log = errors.ToString().ReplaceLineEndings(" ").Trim();
-        throw new InvalidOperationException($"The silo process on port {siloPort} did not come up within a minute: {(log.Length > 0 ? log : "no error output")}.");
+        lock (lastOutput)
+            output = string.Join(" | ", lastOutput);
+        var what = exited ? $"exited with code {process.ExitCode} before it was up" : "did not come up within a minute";
+        silo.Dispose();
+        throw new InvalidOperationException($"The silo process on port {siloPort} {what}: {(log.Length > 0 ? log : "no error output")}{(output.Length > 0 ? $"; its last output: {output}" : "")}.");
     }
 
     /// <summary>Kills it at once (SIGKILL): a crash, not a shutdown; the cluster learns of it by missed probes.</summary>
