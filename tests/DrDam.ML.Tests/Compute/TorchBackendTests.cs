@@ -33,7 +33,7 @@ public sealed class TorchBackendTests() : BackendContractTests(CpuBackend, Backe
     /// <summary>
     /// A skinny batch's backward product cut along Ω's rows (what the backend does on CUDA) gives the single product's
     /// step to float rounding: evenly (700 rows in 7 slices of 100) and with rows left over (3 slices of 233, 1 row
-    /// after them); a batch above <see cref="TorchDistributedMemoryEvaluator.FewRows"/> rows takes the single product.
+    /// after them); a batch above <see cref="DrDam.ML.Compute.Managed.Sgemm.SkinnyRows"/> rows takes the single product.
     /// </summary>
     [Theory]
     [InlineData(100, 4)]
@@ -56,7 +56,7 @@ public sealed class TorchBackendTests() : BackendContractTests(CpuBackend, Backe
         Assert.Equal(expectedEnergies, energies);
         var scale = expectedGradients.Max(Math.Abs);
         Assert.All(gradients.Zip(expectedGradients), p => Assert.Equal(p.Second, p.First, 1e-5f * scale));
-        if (batch > TorchDistributedMemoryEvaluator.FewRows)
+        if (batch > DrDam.ML.Compute.Managed.Sgemm.SkinnyRows)
             Assert.Equal(expectedGradients, gradients); // not sliced: the same product
     }
 

@@ -1,3 +1,4 @@
+using DrDam.ML.Compute.Managed;
 using DrDam.ML.Memory;
 using DrDam.ML.Memory.Features;
 using TorchSharp;
@@ -12,9 +13,6 @@ namespace DrDam.ML.Compute.Torch;
 /// </summary>
 internal sealed class TorchDistributedMemoryEvaluator : TorchEvaluator
 {
-    /// <summary>The most queries a batch may have for its backward product to be sliced (a skinny batch, as the other backends count it).</summary>
-    public const int FewRows = 8;
-
     /// <summary>
     /// Rows of Ω per slice of a skinny batch's backward product on CUDA. G = UΩ as one product leaves most of the GPU idle
     /// when G is a few rows of D; cut along Ω's rows into slices of about this many, multiplied as a batch and summed, it
@@ -80,13 +78,14 @@ internal sealed class TorchDistributedMemoryEvaluator : TorchEvaluator
     {
         var d = Dimension;
         var omega = Keep(torch.empty([features.FeatureCount, d], ScalarType.Float32, device: Device));
-        var buffer = features.IsCached ? [] : new float[features.BlockSize * d];
         var staging = GC.AllocateUninitializedArray<float>(features.BlockSize * d, pinned: true);
         using var host = torch.from_array(staging);
         for (var b = 0; b < features.BlockCount; b++)
         {
             var (start, n) = features.BlockRange(b);
-            features.Block(b, buffer).CopyTo(staging);
+            var values = features.Block(b, staging); // regenerated into the staging block, or the cached one
+            if (features.IsCached)
+                values.CopyTo(staging);
             using var block = host.narrow(0, 0, (long)n * d).view(n, d);
             using var rows = omega.narrow(0, start, n);
             rows.copy_(block);
@@ -121,7 +120,7 @@ internal sealed class TorchDistributedMemoryEvaluator : TorchEvaluator
     private Tensor TimesOmega(Tensor u)
     {
         var rows = u.shape[0];
-        if (slicedOmega is null || rows > FewRows)
+        if (slicedOmega is null || rows > Sgemm.SkinnyRows) // a skinny batch, as the managed backend counts it
             return u.mm(omega);
         var (slices, per, y) = (slicedOmega.shape[0], slicedOmega.shape[1], omega.shape[0]);
         var covered = slices * per;
