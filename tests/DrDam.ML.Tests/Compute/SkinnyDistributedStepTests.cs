@@ -16,6 +16,7 @@ public class SkinnyDistributedStepTests
     public static TheoryData<int, FeatureBasisKind, ProjectionStorage, bool, bool> Settings => new()
     {
         { 40, FeatureBasisKind.SinCos, ProjectionStorage.Cached, false, false },
+        { 64, FeatureBasisKind.SinCos, ProjectionStorage.Cached, false, false }, // rows 80 floats apart (FeatureSpace.RowStride)
         { 40, FeatureBasisKind.SinCos, ProjectionStorage.OnDemand, true, false },
         { 40, FeatureBasisKind.SinCos, ProjectionStorage.Cached, false, true },
         { 8200, FeatureBasisKind.SinCos, ProjectionStorage.Cached, false, false },

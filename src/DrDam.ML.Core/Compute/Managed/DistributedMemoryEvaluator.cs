@@ -93,8 +93,10 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
                 StepSkinny(b, rows, rounded, generate);
                 continue;
             }
-            var rowsOfOmega = features.IsCached ? features.Block(b, default) : omega.Span[..(n * d)];
-            Step(b, n, rowsOfOmega, rows, accumulate: b > 0);
+            // A cached block is read in place (rows CachedRowStride apart), any other from the buffer (D apart).
+            var stride = d;
+            var rowsOfOmega = features.IsCached ? features.Rows(b, default, out stride) : omega.Span[..(n * d)];
+            Step(b, n, rowsOfOmega, stride, rows, accumulate: b > 0);
         }
         for (var r = 0; r < rows; r++)
         {
@@ -103,8 +105,8 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
         }
     }
 
-    // Block b, whose values start at omegaRows: S = ZΩᵀ, the basis, then G (+)= UΩ.
-    private void Step(int block, int count, ReadOnlySpan<float> omegaRows, int rows, bool accumulate)
+    // Block b, whose rows start at omegaRows, ld floats apart: S = ZΩᵀ, the basis, then G (+)= UΩ.
+    private void Step(int block, int count, ReadOnlySpan<float> omegaRows, int ld, int rows, bool accumulate)
     {
         var d = Dimension;
         var start = features.BlockRange(block).Start;
@@ -112,10 +114,10 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
         var linear = memory.Options.LinearAttention;
         fixed (float* pz = z, ps = projections, pu = u, pg = accumulated, po = omegaRows)
         {
-            Sgemm.Multiply(pz, d, po, d, transposeB: true, ps, count, rows, count, d, accumulate: false);
+            Sgemm.Multiply(pz, d, po, ld, transposeB: true, ps, count, rows, count, d, accumulate: false);
             backward.Run(rows);
             if (!linear)
-                Sgemm.Multiply(pu, count, po, d, transposeB: false, pg, d, rows, d, count, accumulate);
+                Sgemm.Multiply(pu, count, po, ld, transposeB: false, pg, d, rows, d, count, accumulate);
         }
         if (linear)
             AccumulateLinearAttention(start, count, rows, accumulate);
@@ -125,10 +127,11 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
     // slice by slice into it.
     private void StepSkinny(int block, int rows, bool rounded, bool generate)
     {
+        var stride = Dimension;
         fixed (float* buffer = omega.Span)
-        fixed (float* cached = features.IsCached ? features.Block(block, default) : default)
+        fixed (float* cached = features.IsCached ? features.Rows(block, default, out stride) : default)
         fixed (ushort* half = rounded ? features.RoundedBlock(block) : default)
-            skinnySlices.Run(block, rows, rounded ? (byte*)half : features.IsCached ? (byte*)cached : (byte*)buffer, rounded, generate);
+            skinnySlices.Run(block, rows, rounded ? (byte*)half : features.IsCached ? (byte*)cached : (byte*)buffer, stride, rounded, generate);
     }
 
     // φ, u and the shares of ⟨φ,T⟩ and c for the current rows of Ω, one slice of Sgemm.SliceDepth at a time.

@@ -21,7 +21,7 @@ internal sealed unsafe class SkinnySlices : IParallelWork, IDisposable
     private readonly float[] memoryFirst, memorySecond;
     private readonly Buffers buffers;
     private readonly ThreadLocal<Scratch> scratch;
-    private int block, rows;
+    private int block, rows, stride;
     private byte* omega;
     private bool rounded, generate;
     private int folded;
@@ -41,13 +41,14 @@ internal sealed unsafe class SkinnySlices : IParallelWork, IDisposable
 
     /// <summary>
     /// Runs the step over block <paramref name="block"/> for the first <paramref name="rows"/> rows of Zᵀ, its rows of Ω
-    /// at <paramref name="omega"/> (pinned by the caller: fp32, or bfloat16 when <paramref name="rounded"/>; written
-    /// from the seed round by round first when <paramref name="generate"/>). Returns when its chains and shares are
+    /// at <paramref name="omega"/>, <paramref name="stride"/> values apart (pinned by the caller: fp32, or bfloat16 when
+    /// <paramref name="rounded"/>; written from the seed round by round first when <paramref name="generate"/>, then
+    /// D apart). Returns when its chains and shares are
     /// folded into G (which block 0's first slice writes and every later one adds to) and into ⟨φ, T⟩ and c.
     /// </summary>
-    public void Run(int block, int rows, byte* omega, bool rounded, bool generate)
+    public void Run(int block, int rows, byte* omega, int stride, bool rounded, bool generate)
     {
-        (this.block, this.rows, this.rounded, this.generate) = (block, rows, rounded, generate);
+        (this.block, this.rows, this.stride, this.rounded, this.generate) = (block, rows, stride, rounded, generate);
         this.omega = omega;
         (folded, failed) = (0, false);
         var blockRows = features.BlockRange(block).Rows;
@@ -75,7 +76,7 @@ internal sealed unsafe class SkinnySlices : IParallelWork, IDisposable
         var n = Math.Min(Sgemm.SliceDepth, blockRows - offset);
         var start = blockStart + offset;
         var size = rounded ? sizeof(ushort) : sizeof(float);
-        var sliceRows = omega + (long)offset * d * size;
+        var sliceRows = omega + (long)offset * stride * size;
         var local = scratch.Value!;
         var lanes = (m + 3) / 4 * 4; // ContinueChains writes whole halves of the 8-row panel
         new Span<float>(local.Sums, lanes * d).Clear();
@@ -85,11 +86,11 @@ internal sealed unsafe class SkinnySlices : IParallelWork, IDisposable
         {
             // The last round takes what is left (16–31 rows), so every round hands the basis whole 512-bit vectors.
             var length = n - r0 < 2 * RoundRows ? n - r0 : RoundRows;
-            var round = sliceRows + (long)r0 * d * size;
+            var round = sliceRows + (long)r0 * stride * size;
             if (generate) // a round's rows, generated into L2 just before both products read them
                 features.FillRows(start + r0, length, new Span<float>(round, length * d));
             fixed (float* transposedZ = buffers.TransposedZ)
-                Sgemm.MultiplyTransposedRows(transposedZ, m, d, round, rounded, d, local.Projections + r0, Sgemm.SliceDepth, length);
+                Sgemm.MultiplyTransposedRows(transposedZ, m, d, round, rounded, stride, local.Projections + r0, Sgemm.SliceDepth, length);
             for (var r = 0; r < m; r++)
             {
                 var at = r * Sgemm.SliceDepth + r0;
@@ -100,7 +101,7 @@ internal sealed unsafe class SkinnySlices : IParallelWork, IDisposable
                     memorySecond.Length == 0 ? default : memorySecond.AsSpan(start + r0, length),
                     new Span<float>(local.First + at, length), basis.Parts == 2 ? new Span<float>(local.Second + at, length) : default, new Span<float>(local.U + at, length));
             }
-            Sgemm.ContinueChains(local.U + r0, Sgemm.SliceDepth, round, rounded, d, local.Sums, d, m, d, length);
+            Sgemm.ContinueChains(local.U + r0, Sgemm.SliceDepth, round, rounded, stride, local.Sums, d, m, d, length);
             r0 += length;
         }
         for (var r = 0; r < m; r++)

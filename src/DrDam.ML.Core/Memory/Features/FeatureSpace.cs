@@ -30,14 +30,17 @@ public sealed class FeatureSpace
         offsets = new float[Basis.UsesOffsets ? FeatureCount : 0];
         if (Basis.UsesOffsets)
             Projection.FillOffsets(0, FeatureCount, offsets);
+        CachedRowStride = dimension;
         if (options.ProjectionStorage == ProjectionStorage.Cached)
         {
+            CachedRowStride = RowStride(dimension);
             var blocks = new AlignedBlock<float>[BlockCount];
             Parallel.For(0, BlockCount, b =>
             {
                 var (start, rows) = BlockRange(b);
-                blocks[b] = new AlignedBlock<float>(rows * dimension);
-                Projection.FillRows(start, rows, blocks[b].Span);
+                blocks[b] = new AlignedBlock<float>(rows * CachedRowStride);
+                Projection.FillRows(start, rows, blocks[b].Span[..(rows * dimension)]);
+                Spread(blocks[b].Span, rows, dimension, CachedRowStride);
             });
             cachedBlocks = blocks;
         }
@@ -59,6 +62,27 @@ public sealed class FeatureSpace
     }
 
     /// <summary>
+    /// Floats from one row of a cached fp32 block to the next: D, or D plus one cache line where D is a multiple of 16
+    /// with an even number of cache lines per row. Rows a multiple of 128 bytes apart fall in few of the L1 cache's
+    /// 64 sets (a multiple of 4 KB: all in one), and a product reading a panel of Ω's rows in place then reads it from
+    /// L2 (docs/ROOFLINE.md, "Rows of Ω an odd number of cache lines apart").
+    /// </summary>
+    internal static int RowStride(int dimension) => dimension % 16 == 0 && dimension / 16 % 2 == 0 ? dimension + 16 : dimension;
+
+    // Rows written D apart at the start of the block moved to `stride` apart, last first (a row's new place never
+    // overlaps a row not yet moved), and the padding after each row zeroed.
+    private static void Spread(Span<float> block, int rows, int dimension, int stride)
+    {
+        if (stride == dimension)
+            return;
+        for (var row = rows - 1; row >= 0; row--)
+        {
+            block.Slice(row * dimension, dimension).CopyTo(block.Slice(row * stride, dimension));
+            block.Slice(row * stride + dimension, stride - dimension).Clear();
+        }
+    }
+
+    /// <summary>
     /// Refuses, before anything is allocated, a map this process cannot hold: T (Y or 2Y doubles), one block of
     /// Ω, and a cached Ω (Y×D floats). Call it to check settings up front; the constructor calls it too.
     /// </summary>
@@ -71,7 +95,7 @@ public sealed class FeatureSpace
         MemoryLimits.Values((long)parts * options.FeatureCount, sizeof(double), $"T ({parts}×FeatureCount)", nameof(options.FeatureCount));
         MemoryLimits.Values((long)Math.Min(options.ProjectionBlockSize, options.FeatureCount) * dimension, sizeof(float), "One block of Ω (ProjectionBlockSize×dimension)", nameof(options.ProjectionBlockSize));
         if (options.ProjectionStorage == ProjectionStorage.Cached)
-            MemoryLimits.Bytes((long)options.FeatureCount * dimension * sizeof(float), "A cached Ω (FeatureCount×dimension floats; ProjectionStorage.OnDemand holds one block)", nameof(options.FeatureCount));
+            MemoryLimits.Bytes((long)options.FeatureCount * RowStride(dimension) * sizeof(float), "A cached Ω (FeatureCount×dimension floats, rows padded to an odd number of cache lines; ProjectionStorage.OnDemand holds one block)", nameof(options.FeatureCount));
         if (options.ProjectionStorage == ProjectionStorage.CachedBFloat16)
             MemoryLimits.Bytes((long)options.FeatureCount * dimension * 2, "A cached bfloat16 Ω (FeatureCount×dimension 2-byte values; ProjectionStorage.OnDemand holds one block)", nameof(options.FeatureCount));
     }
@@ -103,7 +127,7 @@ public sealed class FeatureSpace
     /// <summary>Number of blocks covering the Y rows.</summary>
     public int BlockCount { get; }
 
-    /// <summary>Whether Ω is held in memory as floats, so that <see cref="Block"/> needs no buffer.</summary>
+    /// <summary>Whether Ω is held in memory as floats (<see cref="ProjectionStorage.Cached"/>).</summary>
     public bool IsCached => cachedBlocks is not null;
 
     /// <summary>Whether Ω is regenerated from the seed whenever it is needed (<see cref="ProjectionStorage.OnDemand"/>).</summary>
@@ -117,18 +141,40 @@ public sealed class FeatureSpace
     }
 
     /// <summary>
-    /// Rows of block <paramref name="block"/> of Ω: the cached block, or written into <paramref name="buffer"/>
-    /// (BlockSize×D floats at least) from the bfloat16 copy or the seed.
+    /// Rows of block <paramref name="block"/> of Ω, D floats apart: the cached block where its rows lie D apart, or
+    /// written into <paramref name="buffer"/> (BlockSize×D floats at least) from the cached, bfloat16 or seeded rows.
     /// </summary>
     public ReadOnlySpan<float> Block(int block, Span<float> buffer)
     {
-        if (cachedBlocks is not null)
+        if (cachedBlocks is not null && CachedRowStride == Dimension)
             return cachedBlocks[block].Span;
+        var (start, count) = BlockRange(block);
+        var target = buffer[..(count * Dimension)];
+        FillRows(start, count, target);
+        return target;
+    }
+
+    /// <summary>
+    /// Rows of block <paramref name="block"/> of Ω and the floats from one to the next: a cached block in place
+    /// (<see cref="CachedRowStride"/> apart), or written into <paramref name="buffer"/> (BlockSize×D floats at least, D
+    /// apart) from the bfloat16 copy or the seed.
+    /// </summary>
+    internal ReadOnlySpan<float> Rows(int block, Span<float> buffer, out int stride)
+    {
+        if (cachedBlocks is not null)
+        {
+            stride = CachedRowStride;
+            return cachedBlocks[block].Span;
+        }
         var (start, rows) = BlockRange(block);
         var target = buffer[..(rows * Dimension)];
         FillRows(start, rows, target);
+        stride = Dimension;
         return target;
     }
+
+    /// <summary>Floats from one row of a cached fp32 block to the next (<see cref="RowStride"/>); D for any other storage.</summary>
+    internal int CachedRowStride { get; }
 
     /// <summary>Whether Ω is held rounded to bfloat16 (<see cref="ProjectionStorage.CachedBFloat16"/>).</summary>
     internal bool IsRounded => roundedBlocks is not null;
@@ -156,12 +202,12 @@ public sealed class FeatureSpace
             var block = row / BlockSize;
             var (blockStart, blockRows) = BlockRange(block);
             var rows = Math.Min(blockStart + blockRows, start + count) - row;
-            var from = (row - blockStart) * d;
             var target = destination.Slice((row - start) * d, rows * d);
             if (cachedBlocks is not null)
-                cachedBlocks[block].Span.Slice(from, rows * d).CopyTo(target);
+                for (var r = 0; r < rows; r++)
+                    cachedBlocks[block].Span.Slice((row - blockStart + r) * CachedRowStride, d).CopyTo(target.Slice(r * d, d));
             else
-                BFloat16.Widen(roundedBlocks![block].Span.Slice(from, rows * d), target);
+                BFloat16.Widen(roundedBlocks![block].Span.Slice((row - blockStart) * d, rows * d), target);
             row += rows;
         }
     }
@@ -189,7 +235,7 @@ public sealed class FeatureSpace
             {
                 var (start, rows) = BlockRange(b);
                 var s = projections.AsSpan(0, rows);
-                Project(Block(b, buffer), Offsets(b), state, s);
+                Project(Rows(b, buffer, out var stride), stride, Offsets(b), state, s);
                 Basis.Map(s, squaredNorm, FeatureCount, features.Slice(start, rows), SecondPart(features, start, rows));
             }
         }
@@ -239,14 +285,14 @@ public sealed class FeatureSpace
             var scratch = ArrayPool<float>.Shared.Rent(3 * blockRows);
             try
             {
-                var omega = space.Block(block, buffer);
+                var omega = space.Rows(block, buffer, out var stride);
                 var s = scratch.AsSpan(0, blockRows);
                 var first = scratch.AsSpan(blockRows, blockRows);
                 var second = scratch.AsSpan(2 * blockRows, basis.Parts == 2 ? blockRows : 0);
                 for (var p = 0; p < rows; p++)
                 {
                     var pattern = patterns.Span.Slice(p * d, d);
-                    space.Project(omega, space.Offsets(block), pattern, s);
+                    space.Project(omega, stride, space.Offsets(block), pattern, s);
                     basis.Map(s, (float)space.Options.Beta * TensorPrimitives.Dot(pattern, pattern), y, first, second);
                     AddScaled(memory.AsSpan(start, blockRows), first, sign);
                     if (basis.Parts == 2)
@@ -288,12 +334,12 @@ public sealed class FeatureSpace
         => Basis.Parts == 2 ? features.Slice(FeatureCount + start, rows) : default;
 
     // s_α = √β·⟨ω_α, x⟩ + b_α
-    private void Project(ReadOnlySpan<float> omega, ReadOnlySpan<float> blockOffsets, ReadOnlySpan<float> state, Span<float> projections)
+    private void Project(ReadOnlySpan<float> omega, int stride, ReadOnlySpan<float> blockOffsets, ReadOnlySpan<float> state, Span<float> projections)
     {
         var d = Dimension;
         var scale = ProjectionScale;
         for (var i = 0; i < projections.Length; i++)
-            projections[i] = scale * TensorPrimitives.Dot(omega.Slice(i * d, d), state);
+            projections[i] = scale * TensorPrimitives.Dot(omega.Slice(i * stride, d), state);
         if (!blockOffsets.IsEmpty)
             TensorPrimitives.Add(projections, blockOffsets, projections);
     }

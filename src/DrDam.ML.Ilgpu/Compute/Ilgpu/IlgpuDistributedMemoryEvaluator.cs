@@ -37,17 +37,19 @@ internal sealed class IlgpuDistributedMemoryEvaluator : EvaluatorBase
         var (y, d, block) = (features.FeatureCount, Dimension, features.BlockSize);
         linearAttention = memory.Options.LinearAttention;
         generateOnDevice = features.IsGenerated && !features.Projection.Orthogonal;
-        hostBlock = features.IsCached || generateOnDevice ? [] : new float[block * d];
+        hostBlock = features.IsGenerated && !generateOnDevice ? new float[block * d] : [];
         constants = features.Basis.Constants(y);
         passRows = PassRows(features, maxBatch, passValues);
         if (!features.IsGenerated)
         {
             // A held Ω (fp32 or bfloat16) lives on the device as fp32, sent a block at a time: Y·D may exceed what one array holds.
             omega = accelerator.Allocate1D<float>((long)y * d);
+            var staging = new float[block * d]; // rows D apart, as the kernels read them (a cached block's rows may be padded)
             for (var b = 0; b < features.BlockCount; b++)
             {
                 var (start, n) = features.BlockRange(b);
-                omega.View.SubView((long)start * d, (long)n * d).CopyFromCPU(accelerator.DefaultStream, features.Block(b, hostBlock));
+                features.FillRows(start, n, staging.AsSpan(0, n * d));
+                omega.View.SubView((long)start * d, (long)n * d).CopyFromCPU(accelerator.DefaultStream, staging.AsSpan(0, n * d));
             }
         }
         else

@@ -83,9 +83,7 @@ internal sealed class TorchDistributedMemoryEvaluator : TorchEvaluator
         for (var b = 0; b < features.BlockCount; b++)
         {
             var (start, n) = features.BlockRange(b);
-            var values = features.Block(b, staging); // regenerated into the staging block, or the cached one
-            if (features.IsCached)
-                values.CopyTo(staging);
+            features.FillRows(start, n, staging.AsSpan(0, n * d)); // rows D apart, whatever the storage's layout
             using var block = host.narrow(0, 0, (long)n * d).view(n, d);
             using var rows = omega.narrow(0, start, n);
             rows.copy_(block);
