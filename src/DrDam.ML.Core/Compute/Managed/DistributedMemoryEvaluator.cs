@@ -76,28 +76,18 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
         // With eq. 32's R, G sums both parts of a block in turn: SkinnySlices would add them in another order.
         var skinny = rows <= Sgemm.SkinnyRows && !linear;
         if (skinny)
-            fixed (float* pz = z, pt = transposedZ)
-                Sgemm.TransposeSkinny(pz, d, rows, d, pt);
-        for (var b = 0; b < features.BlockCount; b++)
-        {
-            var (start, n) = features.BlockRange(b);
-            // A skinny batch reads a bfloat16 Ω where it is (the kernels widen it as they load), and writes Ω made on
-            // demand slice by slice, except orthogonal rows (a slice would redo its group's prefix).
-            var rounded = skinny && features.IsRounded;
-            var inPlace = features.IsCached || rounded;
-            var generate = skinny && !inPlace && !(features.IsGenerated && features.Projection.Orthogonal);
-            if (!inPlace && !generate)
-                Regenerate(start, n);
-            if (skinny)
+            StepSkinny(rows);
+        else
+            for (var b = 0; b < features.BlockCount; b++)
             {
-                StepSkinny(b, rows, rounded, generate);
-                continue;
+                var (start, n) = features.BlockRange(b);
+                if (!features.IsCached)
+                    Regenerate(start, n);
+                // A cached block is read in place (rows CachedRowStride apart), any other from the buffer (D apart).
+                var stride = d;
+                var rowsOfOmega = features.IsCached ? features.Rows(b, default, out stride) : omega.Span[..(n * d)];
+                Step(b, n, rowsOfOmega, stride, rows, accumulate: b > 0);
             }
-            // A cached block is read in place (rows CachedRowStride apart), any other from the buffer (D apart).
-            var stride = d;
-            var rowsOfOmega = features.IsCached ? features.Rows(b, default, out stride) : omega.Span[..(n * d)];
-            Step(b, n, rowsOfOmega, stride, rows, accumulate: b > 0);
-        }
         for (var r = 0; r < rows; r++)
         {
             energies[r] = DistributedGradient.Write(states.Slice(r * d, d), z.AsSpan(r * d, d), accumulated.AsSpan(r * d, d), inner[r], selfCoefficients[r],
@@ -123,15 +113,28 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
             AccumulateLinearAttention(start, count, rows, accumulate);
     }
 
-    // Block b for a skinny batch: Ω cached, bfloat16 (read in place), regenerated whole into the buffer, or generated
-    // slice by slice into it.
-    private void StepSkinny(int block, int rows, bool rounded, bool generate)
+    // A skinny batch: the slices of every block in one loop, Ω cached or bfloat16 (read in place, the kernels widening
+    // bfloat16 as they load it) or made on demand slice by slice; orthogonal rows made on demand a block at a time into
+    // the buffer (a slice would redo its group's prefix).
+    private void StepSkinny(int rows)
     {
-        var stride = Dimension;
-        fixed (float* buffer = omega.Span)
-        fixed (float* cached = features.IsCached ? features.Rows(block, default, out stride) : default)
-        fixed (ushort* half = rounded ? features.RoundedBlock(block) : default)
-            skinnySlices.Run(block, rows, rounded ? (byte*)half : features.IsCached ? (byte*)cached : (byte*)buffer, stride, rounded, generate);
+        var d = Dimension;
+        fixed (float* pz = z, pt = transposedZ)
+            Sgemm.TransposeSkinny(pz, d, rows, d, pt);
+        if (!features.IsGenerated || !features.Projection.Orthogonal)
+        {
+            var source = features.IsCached ? SkinnySlices.OmegaSource.Cached
+                : features.IsRounded ? SkinnySlices.OmegaSource.Rounded : SkinnySlices.OmegaSource.Generated;
+            skinnySlices.Run(0, features.BlockCount, rows, source);
+            return;
+        }
+        for (var b = 0; b < features.BlockCount; b++)
+        {
+            var (start, n) = features.BlockRange(b);
+            Regenerate(start, n);
+            fixed (float* buffer = omega.Span)
+                skinnySlices.Run(b, 1, rows, SkinnySlices.OmegaSource.Buffer, (byte*)buffer);
+        }
     }
 
     // φ, u and the shares of ⟨φ,T⟩ and c for the current rows of Ω, one slice of Sgemm.SliceDepth at a time.

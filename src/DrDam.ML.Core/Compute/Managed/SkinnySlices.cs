@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using DrDam.ML.Memory;
 using DrDam.ML.Memory.Features;
 using DrDam.ML.Memory.Parallelism;
@@ -5,12 +6,14 @@ using DrDam.ML.Memory.Parallelism;
 namespace DrDam.ML.Compute.Managed;
 
 /// <summary>
-/// The skinny DrDAM step over one block of Ω (docs/ROOFLINE.md, "One pass over Ω per skinny step"): the block's slices of
-/// <see cref="Sgemm.SliceDepth"/> rows are spread over the cores, and each core takes its slice
+/// The skinny DrDAM step (docs/ROOFLINE.md, "One pass over Ω per skinny step"): Ω's slices of <see cref="Sgemm.SliceDepth"/>
+/// rows, those of every block in one parallel loop, are spread over the cores, and each core takes its slice
 /// <see cref="RoundRows"/> rows at a time — the forward product S = ZΩᵀ, the basis's derivatives φ and u, and the
 /// backward product's chains G_s += UΩ — so those rows of Ω come from memory once and are read again from the core's
 /// L2. The slices' chains and shares of ⟨φ, T⟩ and c are then added in slice order (an ordered fold), which gives the
-/// bits of the block-wide products and of the basis over whole slices, whatever the number of cores.
+/// bits of the block-wide products and of the basis over whole slices, whatever the number of cores. A core that
+/// finishes a slice before the one ahead of it is folded leaves it parked and goes on with its second scratch; whoever
+/// folds a slice folds the parked ones that follow it (docs/ROOFLINE.md, "Slices of every block in one loop").
 /// </summary>
 internal sealed unsafe class SkinnySlices : IParallelWork, IDisposable
 {
@@ -20,12 +23,31 @@ internal sealed unsafe class SkinnySlices : IParallelWork, IDisposable
     private readonly FeatureSpace features;
     private readonly float[] memoryFirst, memorySecond;
     private readonly Buffers buffers;
-    private readonly ThreadLocal<Scratch> scratch;
-    private int block, rows, stride;
-    private byte* omega;
-    private bool rounded, generate;
+    private readonly ThreadLocal<ScratchPair> scratch;
+    private readonly int slicesPerBlock;
+    private readonly Scratch?[] ready; // finished slices of this run that are not folded yet, by index in the run
+    private readonly Lock foldGate = new();
+    private int rows, firstSlice, sliceCount;
+    private OmegaSource source;
+    private byte* buffer;
     private int folded;
     private volatile bool failed;
+
+    /// <summary>Where a slice's rows of Ω come from.</summary>
+    public enum OmegaSource
+    {
+        /// <summary>The cached fp32 block, read in place (rows <see cref="FeatureSpace.CachedRowStride"/> apart).</summary>
+        Cached,
+
+        /// <summary>The bfloat16 block, read in place.</summary>
+        Rounded,
+
+        /// <summary>Generated from the seed round by round into the core's own slice buffer, just before both products read it.</summary>
+        Generated,
+
+        /// <summary>The one block the caller wrote into a buffer (orthogonal rows: a slice would recompute its group's prefix).</summary>
+        Buffer,
+    }
 
     /// <summary>The evaluator's arrays a step reads (Zᵀ, ‖z‖²) and folds into (G, ⟨φ, T⟩, c); Zᵀ and G are pinned.</summary>
     public sealed record Buffers(float[] TransposedZ, float[] SquaredNorms, float[] Accumulated, double[] Inner, double[] SelfCoefficients);
@@ -36,48 +58,90 @@ internal sealed unsafe class SkinnySlices : IParallelWork, IDisposable
         this.memoryFirst = memoryFirst;
         this.memorySecond = memorySecond;
         this.buffers = buffers;
-        scratch = new ThreadLocal<Scratch>(() => new Scratch(maxRows, features.Dimension));
+        slicesPerBlock = (features.BlockSize + Sgemm.SliceDepth - 1) / Sgemm.SliceDepth;
+        ready = new Scratch?[SliceCount(0, features.BlockCount)];
+        var generates = features.IsGenerated && !features.Projection.Orthogonal;
+        scratch = new ThreadLocal<ScratchPair>(() => new ScratchPair(maxRows, features.Dimension, generates), trackAllValues: true);
     }
 
     /// <summary>
-    /// Runs the step over block <paramref name="block"/> for the first <paramref name="rows"/> rows of Zᵀ, its rows of Ω
-    /// at <paramref name="omega"/>, <paramref name="stride"/> values apart (pinned by the caller: fp32, or bfloat16 when
-    /// <paramref name="rounded"/>; written from the seed round by round first when <paramref name="generate"/>, then
-    /// D apart). Returns when its chains and shares are
-    /// folded into G (which block 0's first slice writes and every later one adds to) and into ⟨φ, T⟩ and c.
+    /// Runs the step over blocks [<paramref name="firstBlock"/>, firstBlock + <paramref name="blockCount"/>) for the
+    /// first <paramref name="rows"/> rows of Zᵀ, reading Ω from <paramref name="source"/> (with
+    /// <see cref="OmegaSource.Buffer"/>, one block whose rows the caller wrote D apart at <paramref name="buffer"/>, pinned).
+    /// Returns when every slice's chains and shares are folded into G (which the step's first slice writes and every
+    /// later one adds to) and into ⟨φ, T⟩ and c.
     /// </summary>
-    public void Run(int block, int rows, byte* omega, int stride, bool rounded, bool generate)
+    public void Run(int firstBlock, int blockCount, int rows, OmegaSource source, byte* buffer = null)
     {
-        (this.block, this.rows, this.stride, this.rounded, this.generate) = (block, rows, stride, rounded, generate);
-        this.omega = omega;
-        (folded, failed) = (0, false);
-        var blockRows = features.BlockRange(block).Rows;
-        WorkerPool.For((blockRows + Sgemm.SliceDepth - 1) / Sgemm.SliceDepth, this);
+        if (failed)
+            Reset();
+        (this.rows, this.source) = (rows, source);
+        this.buffer = buffer;
+        firstSlice = firstBlock * slicesPerBlock;
+        sliceCount = SliceCount(firstBlock, blockCount);
+        folded = 0;
+        WorkerPool.For(sliceCount, this);
+        lock (foldGate)
+            FoldReady(); // slices whose own attempt found the gate taken after its holder's last look
     }
 
-    public void Execute(int slice)
+    public void Execute(int index)
     {
         try
         {
-            ExecuteSlice(slice);
+            ExecuteSlice(index);
         }
         catch
         {
-            failed = true; // a core waiting for this slice's fold must not wait forever
+            failed = true; // a core waiting for a scratch must not wait forever
             throw;
         }
     }
 
-    private void ExecuteSlice(int slice)
+    // Slices in blocks [firstBlock, firstBlock + blockCount): every block but the last has slicesPerBlock.
+    private int SliceCount(int firstBlock, int blockCount)
     {
-        var (d, m) = (features.Dimension, rows);
+        var last = firstBlock + blockCount - 1;
+        var lastRows = features.BlockRange(last).Rows;
+        return (blockCount - 1) * slicesPerBlock + (lastRows + Sgemm.SliceDepth - 1) / Sgemm.SliceDepth;
+    }
+
+    private void ExecuteSlice(int index)
+    {
+        var local = scratch.Value!.Free(this);
+        if (local is null)
+            return; // another slice failed; the pool rethrows its exception
+        var d = features.Dimension;
+        var slice = firstSlice + index;
+        var block = slice / slicesPerBlock;
         var (blockStart, blockRows) = features.BlockRange(block);
-        var offset = slice * Sgemm.SliceDepth;
+        var offset = slice % slicesPerBlock * Sgemm.SliceDepth;
         var n = Math.Min(Sgemm.SliceDepth, blockRows - offset);
         var start = blockStart + offset;
+        var rounded = source == OmegaSource.Rounded;
         var size = rounded ? sizeof(ushort) : sizeof(float);
-        var sliceRows = omega + (long)offset * stride * size;
-        var local = scratch.Value!;
+        var stride = d;
+        fixed (float* cached = source == OmegaSource.Cached ? features.Rows(block, default, out stride) : default)
+        fixed (ushort* half = rounded ? features.RoundedBlock(block) : default)
+        {
+            var sliceRows = source switch
+            {
+                OmegaSource.Cached => (byte*)cached + (long)offset * stride * size,
+                OmegaSource.Rounded => (byte*)half + (long)offset * stride * size,
+                OmegaSource.Buffer => buffer + (long)offset * stride * size,
+                _ => (byte*)local.Omega,
+            };
+            RunRounds(local, sliceRows, stride, size, rounded, start, offset, n, block);
+        }
+        local.Parked = true;
+        Volatile.Write(ref ready[index], local);
+        TryFold();
+    }
+
+    // The slice's rounds (forward product, basis, backward chains), then its shares of ⟨φ, T⟩ and c over the whole slice.
+    private void RunRounds(Scratch local, byte* sliceRows, int stride, int size, bool rounded, int start, int offset, int n, int block)
+    {
+        var (d, m) = (features.Dimension, rows);
         var lanes = (m + 3) / 4 * 4; // ContinueChains writes whole halves of the 8-row panel
         new Span<float>(local.Sums, lanes * d).Clear();
         var offsets = features.Offsets(block);
@@ -87,7 +151,7 @@ internal sealed unsafe class SkinnySlices : IParallelWork, IDisposable
             // The last round takes what is left (16–31 rows), so every round hands the basis whole 512-bit vectors.
             var length = n - r0 < 2 * RoundRows ? n - r0 : RoundRows;
             var round = sliceRows + (long)r0 * stride * size;
-            if (generate) // a round's rows, generated into L2 just before both products read them
+            if (source == OmegaSource.Generated) // a round's rows, generated into L2 just before both products read them
                 features.FillRows(start + r0, length, new Span<float>(round, length * d));
             fixed (float* transposedZ = buffers.TransposedZ)
                 Sgemm.MultiplyTransposedRows(transposedZ, m, d, round, rounded, stride, local.Projections + r0, Sgemm.SliceDepth, length);
@@ -110,50 +174,103 @@ internal sealed unsafe class SkinnySlices : IParallelWork, IDisposable
             local.Shares[r] = basis.Inner(new ReadOnlySpan<float>(local.First + at, n), basis.Parts == 2 ? new ReadOnlySpan<float>(local.Second + at, n) : default,
                 new ReadOnlySpan<float>(local.U + at, n), memoryFirst.AsSpan(start, n), memorySecond.Length == 0 ? default : memorySecond.AsSpan(start, n));
         }
-        Fold(slice, local);
     }
 
-    // Slice by slice in order: G (+)= the slice's chains, and its shares of ⟨φ, T⟩ and c.
-    private void Fold(int slice, Scratch local)
+    // Folds what is ready at the front, unless another core holds the gate: that core looks again after letting go of it.
+    private void TryFold()
     {
-        var wait = new SpinWait();
-        while (Volatile.Read(ref folded) != slice)
+        while (true)
         {
-            if (failed)
-                return; // the pool rethrows the failing slice's exception
-            wait.SpinOnce(sleep1Threshold: -1);
+            var next = Volatile.Read(ref folded);
+            if (next >= sliceCount || Volatile.Read(ref ready[next]) is null || !foldGate.TryEnter())
+                return;
+            try
+            {
+                FoldReady();
+            }
+            finally
+            {
+                foldGate.Exit();
+            }
+            Interlocked.MemoryBarrier(); // the look after letting go must not be served before the release
         }
+    }
+
+    // Under the gate, slice after slice in order: G (+)= the slice's chains, and its shares of ⟨φ, T⟩ and c; its scratch is then free.
+    private void FoldReady()
+    {
         var d = features.Dimension;
-        fixed (float* accumulated = buffers.Accumulated)
-            Sgemm.AddChains(local.Sums, d, accumulated, d, rows, d, block > 0 || slice > 0);
-        for (var r = 0; r < rows; r++)
+        while (folded < sliceCount && ready[folded] is { } local)
         {
-            buffers.Inner[r] += local.Shares[r].Inner;
-            buffers.SelfCoefficients[r] += local.Shares[r].SelfCoefficient;
+            fixed (float* accumulated = buffers.Accumulated)
+                Sgemm.AddChains(local.Sums, d, accumulated, d, rows, d, firstSlice + folded > 0);
+            for (var r = 0; r < rows; r++)
+            {
+                buffers.Inner[r] += local.Shares[r].Inner;
+                buffers.SelfCoefficients[r] += local.Shares[r].SelfCoefficient;
+            }
+            ready[folded] = null;
+            local.Parked = false;
+            Volatile.Write(ref folded, folded + 1);
         }
-        Volatile.Write(ref folded, slice + 1);
+    }
+
+    // After a failed run: no slice is left parked or waiting to be folded.
+    private void Reset()
+    {
+        Array.Clear(ready);
+        foreach (var pair in scratch.Values)
+            pair.Release();
+        failed = false;
     }
 
     public void Dispose() => scratch.Dispose();
 
-    // One core's buffers, pinned for their life: the chains (8 rows of D, each row on a cache line where D is a multiple of
-    // 16) and one slice's projections, φ and u (rows × SliceDepth).
+    // A core's two scratches: one can wait, parked, for the slices ahead of it to be folded while the core fills the other.
+    private sealed class ScratchPair(int maxRows, int dimension, bool generates)
+    {
+        private readonly Scratch first = new(maxRows, dimension, generates), second = new(maxRows, dimension, generates);
+
+        // A scratch not parked, waiting for the fold to free one; null once another slice has failed.
+        public Scratch? Free(SkinnySlices owner)
+        {
+            var wait = new SpinWait();
+            while (true)
+            {
+                if (!first.Parked)
+                    return first;
+                if (!second.Parked)
+                    return second;
+                if (owner.failed)
+                    return null;
+                wait.SpinOnce(sleep1Threshold: -1);
+            }
+        }
+
+        public void Release() => first.Parked = second.Parked = false;
+    }
+
+    // One slice's buffers, pinned for their life: the chains (8 rows of D, each row on a cache line where D is a multiple of
+    // 16), the slice's projections, φ and u (rows × SliceDepth), and for Ω made on demand the slice's rows.
     private sealed class Scratch
     {
-        public readonly float* Sums, Projections, First, Second, U;
+        public readonly float* Sums, Projections, First, Second, U, Omega;
         public readonly (double Inner, double SelfCoefficient)[] Shares;
+        public volatile bool Parked;
         private readonly AlignedBlock<float> memory;
 
-        public Scratch(int maxRows, int dimension)
+        public Scratch(int maxRows, int dimension, bool generates)
         {
             var slice = maxRows * Sgemm.SliceDepth;
             var sums = Sgemm.SkinnyRows * dimension;
-            memory = new AlignedBlock<float>(sums + 4 * slice);
-            Sums = (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref memory.Span[0]); // on a cache line (AlignedBlock)
+            var omega = generates ? Sgemm.SliceDepth * dimension : 0;
+            memory = new AlignedBlock<float>(sums + 4 * slice + omega);
+            Sums = (float*)Unsafe.AsPointer(ref memory.Span[0]); // on a cache line (AlignedBlock), pinned
             Projections = Sums + sums;
             First = Projections + slice;
             Second = First + slice;
             U = Second + slice;
+            Omega = U + slice;
             Shares = new (double, double)[maxRows];
         }
     }
