@@ -215,6 +215,27 @@ public class SgemmTests
             }
     }
 
+    // A product packs its operands from the first cache line of a reused pinned buffer, up to 15 floats in. A buffer kept
+    // because it merely held the values let the packing run past its end (the pinned heap's next object); pinned arrays
+    // start 8-byte aligned, so one of eight sizes below would start on a line and hide it, not all eight.
+    [Fact]
+    public unsafe void ReusedPackingBuffersHoldTheirValuesPastTheAlignment()
+    {
+        for (var values = 100; values < 108; values++)
+        {
+            var buffer = Sgemm.WithAlignedRoom(null, values);
+            for (var more = 0; more <= 16; more++)
+            {
+                buffer = Sgemm.WithAlignedRoom(buffer, values + more);
+                fixed (float* start = buffer)
+                {
+                    var skipped = (int)((64 - ((nint)start & 63)) & 63) / sizeof(float);
+                    Assert.True(buffer.Length - skipped >= values + more, $"{buffer.Length} floats, {skipped} skipped to the line, {values + more} packed");
+                }
+            }
+        }
+    }
+
     private sealed class Once(Action action) : IParallelWork
     {
         public void Execute(int index)

@@ -49,6 +49,15 @@ internal static unsafe class Sgemm
 
     private static float* CacheLineAligned(float* p) => (float*)(((nint)p + 63) & ~(nint)63);
 
+    /// <summary>
+    /// A pinned buffer with room for <paramref name="values"/> floats from its first cache line: <paramref name="buffer"/>
+    /// when it has that room, else a new one. The room counts the slack: a buffer that merely held
+    /// <paramref name="values"/> floats let a packed operand that starts up to 15 floats in run past its end, into the
+    /// next object of the pinned heap (which the garbage collector then crashed on, now and then, in the test runs).
+    /// </summary>
+    internal static float[] WithAlignedRoom(float[]? buffer, int values)
+        => buffer is not null && buffer.Length >= values + AlignmentSlack ? buffer : GC.AllocateUninitializedArray<float>(values + AlignmentSlack, pinned: true);
+
     /// <summary>C[m×n] = A·op(B), or C += A·op(B) when <paramref name="accumulate"/>.</summary>
     public static void Multiply(float* a, int lda, float* b, int ldb, bool transposeB, float* c, int ldc, int m, int n, int k, bool accumulate)
     {
@@ -181,8 +190,7 @@ internal static unsafe class Sgemm
             return;
         }
         // Aᵀ with 8 lanes per p, the rows past m zero: the lanes of the NT kernel.
-        if (transposedA is null || transposedA.Length < SkinnyRows * k)
-            transposedA = GC.AllocateUninitializedArray<float>(SkinnyRows * k + AlignmentSlack, pinned: true);
+        transposedA = WithAlignedRoom(transposedA, SkinnyRows * k);
         fixed (float* unaligned = transposedA)
         {
             var at = CacheLineAligned(unaligned);
@@ -407,8 +415,7 @@ internal static unsafe class Sgemm
         {
             rowPanels = (M + MR - 1) / MR;
             var size = rowPanels * MR * K;
-            if (packedA.Length < size)
-                packedA = GC.AllocateUninitializedArray<float>(size + AlignmentSlack, pinned: true);
+            packedA = WithAlignedRoom(packedA, size);
             phase = Phase.PackA;
             WorkerPool.For(rowPanels, this);
             // at least two blocks per core, each a multiple of NR wide
@@ -438,7 +445,7 @@ internal static unsafe class Sgemm
                 }
                 var jc = item * columns;
                 var nc = Math.Min(columns, N - jc);
-                var bp = packedB ??= GC.AllocateUninitializedArray<float>(NC * KC + AlignmentSlack, pinned: true);
+                var bp = packedB = WithAlignedRoom(packedB, NC * KC);
                 fixed (float* unalignedB = bp)
                 {
                     var pb = CacheLineAligned(unalignedB);
