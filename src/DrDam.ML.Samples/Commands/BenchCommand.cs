@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
 using DrDam.ML.Compute;
 using DrDam.ML.Samples.Benchmarking;
@@ -34,12 +33,7 @@ internal static class BenchCommand
                 Console.WriteLine(JsonSerializer.Serialize(report));
                 return 0;
             }
-            var table = new Table().AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
-            foreach (var (key, value) in report)
-                table.AddRow(key, Markup.Escape(value is Dictionary<string, double> parts
-                    ? string.Join("\n", parts.Select(p => $"{p.Key}: {p.Value.ToString(CultureInfo.InvariantCulture)}"))
-                    : Convert.ToString(value, CultureInfo.InvariantCulture)!));
-            AnsiConsole.Write(table);
+            AnsiConsole.Write(ReportTable.Of(report));
             return 0;
         });
         return command;

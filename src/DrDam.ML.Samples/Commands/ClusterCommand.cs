@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
 using DrDam.ML.Clustering;
 using DrDam.ML.Samples.Clustering;
@@ -89,10 +88,7 @@ internal static class ClusterCommand
             Console.WriteLine(JsonSerializer.Serialize(report));
             return 0;
         }
-        var table = new Table().AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
-        foreach (var (key, value) in report)
-            table.AddRow(key, Markup.Escape(value switch { null => "-", string[] files => string.Join("\n", files), _ => Convert.ToString(value, CultureInfo.InvariantCulture)! }));
-        AnsiConsole.Write(table);
+        AnsiConsole.Write(ReportTable.Of(report));
         return 0;
     }
 }

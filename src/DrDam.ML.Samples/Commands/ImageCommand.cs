@@ -118,19 +118,7 @@ internal static class ImageCommand
             Console.WriteLine(JsonSerializer.Serialize(report));
             return 0;
         }
-        var table = new Table().AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
-        foreach (var (key, value) in report)
-        {
-            var text = value switch
-            {
-                null => "-",
-                double v => v.ToString("G4", CultureInfo.InvariantCulture),
-                string[] files => string.Join("\n", files),
-                _ => Convert.ToString(value, CultureInfo.InvariantCulture)!,
-            };
-            table.AddRow(key, Markup.Escape(text));
-        }
-        AnsiConsole.Write(table);
+        AnsiConsole.Write(ReportTable.Of(report));
         return 0;
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
 using DrDam.ML.Samples.ScaleOut;
 using Spectre.Console;
@@ -33,10 +32,7 @@ internal static class ScaleOutCommand
                 Console.WriteLine(JsonSerializer.Serialize(report));
                 return 0;
             }
-            var table = new Table().AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
-            foreach (var (key, value) in report)
-                table.AddRow(key, Markup.Escape(value switch { null => "-", int[] counts => string.Join(" ", counts), _ => Convert.ToString(value, CultureInfo.InvariantCulture)! }));
-            AnsiConsole.Write(table);
+            AnsiConsole.Write(ReportTable.Of(report));
             return 0;
         });
         return command;
