@@ -43,7 +43,8 @@ public sealed class ServedMemory
         if (memoryId.Contains('#'))
             throw new ArgumentException($"memoryId '{memoryId}' contains '#', which separates a memory id from its serving lane; choose an id without it.", nameof(memoryId));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(lanes);
-        var (dimension, count, version) = await grains.GetGrain<IMemoryGrain>(memoryId).DescribeAsync();
+        // A read, so safe to repeat: the memory grain may be reactivating after the silo that held it died.
+        var (dimension, count, version) = await ClusterRetry.Run(() => grains.GetGrain<IMemoryGrain>(memoryId).DescribeAsync(), Attempts);
         if (count == 0)
             throw new InvalidOperationException($"Memory '{memoryId}' is empty: fit it before serving retrieval from it.");
         return new ServedMemory(grains, memoryId, dimension, count, version, lanes);

@@ -40,7 +40,8 @@ public static class ShardedFit
             throw new ArgumentOutOfRangeException(nameof(concurrency), concurrency, $"concurrency must be > 0 (got {concurrency}).");
         var settings = DistributedMemorySettings.From(dimension, options);
         var memory = grains.GetGrain<IMemoryGrain>(memoryId);
-        using var slots = new SemaphoreSlim(concurrency ?? Math.Max(1, (await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count));
+        using var slots = new SemaphoreSlim(concurrency
+            ?? Math.Max(1, (await ClusterRetry.Run(() => grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true), Attempts, cancellation)).Count));
         await Task.WhenAll(partitions.Select(async p =>
         {
             await slots.WaitAsync(cancellation);
@@ -59,7 +60,9 @@ public static class ShardedFit
                 slots.Release();
             }
         }));
-        var snapshot = await memory.GetAsync();
+        // A read, repeated like the partitions: the memory grain may have lived on a silo that died during the fit
+        // (one CI run failed here with "Unable to connect to endpoint" right after a silo was killed).
+        var snapshot = await ClusterRetry.Run(memory.GetAsync, Attempts, cancellation);
         var result = new DistributedMemory(dimension, options);
         result.Restore(snapshot.Memory, [], snapshot.Count);
         return result;
