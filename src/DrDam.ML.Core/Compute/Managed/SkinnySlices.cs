@@ -81,8 +81,9 @@ internal sealed unsafe class SkinnySlices : IParallelWork, IDisposable
         sliceCount = SliceCount(firstBlock, blockCount);
         folded = 0;
         WorkerPool.For(sliceCount, this);
+        // Normally nothing is left (a holder of the gate looks again after letting go); this keeps "returns folded" local.
         lock (foldGate)
-            FoldReady(); // slices whose own attempt found the gate taken after its holder's last look
+            FoldReady();
     }
 
     public void Execute(int index)
