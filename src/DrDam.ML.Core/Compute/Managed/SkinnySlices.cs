@@ -42,7 +42,7 @@ internal sealed unsafe class SkinnySlices : IParallelWork, IDisposable
         /// <summary>The bfloat16 block, read in place.</summary>
         Rounded,
 
-        /// <summary>Generated from the seed round by round into the core's own slice buffer, just before both products read it.</summary>
+        /// <summary>Generated from the seed round by round into the core's own round buffer, just before both products read it.</summary>
         Generated,
 
         /// <summary>The one block the caller wrote into a buffer (orthogonal rows: a slice would recompute its group's prefix).</summary>
@@ -130,7 +130,7 @@ internal sealed unsafe class SkinnySlices : IParallelWork, IDisposable
                 OmegaSource.Cached => (byte*)cached + (long)offset * stride * size,
                 OmegaSource.Rounded => (byte*)half + (long)offset * stride * size,
                 OmegaSource.Buffer => buffer + (long)offset * stride * size,
-                _ => (byte*)local.Omega,
+                _ => null, // generated round by round into the scratch
             };
             RunRounds(local, sliceRows, stride, size, rounded, start, offset, n, block);
         }
@@ -153,7 +153,10 @@ internal sealed unsafe class SkinnySlices : IParallelWork, IDisposable
             var length = n - r0 < 2 * RoundRows ? n - r0 : RoundRows;
             var round = sliceRows + (long)r0 * stride * size;
             if (source == OmegaSource.Generated) // a round's rows, generated into L2 just before both products read them
+            {
+                round = (byte*)local.Omega;
                 features.FillRows(start + r0, length, new Span<float>(round, length * d));
+            }
             fixed (float* transposedZ = buffers.TransposedZ)
                 Sgemm.MultiplyTransposedRows(transposedZ, m, d, round, rounded, stride, local.Projections + r0, Sgemm.SliceDepth, length);
             for (var r = 0; r < m; r++)
@@ -252,7 +255,8 @@ internal sealed unsafe class SkinnySlices : IParallelWork, IDisposable
     }
 
     // One slice's buffers, pinned for their life: the chains (8 rows of D, each row on a cache line where D is a multiple of
-    // 16), the slice's projections, φ and u (rows × SliceDepth), and for Ω made on demand the slice's rows.
+    // 16), the slice's projections, φ and u (rows × SliceDepth), and for Ω made on demand one round's rows (the last round
+    // of a slice takes up to 2·RoundRows − 1): 1.5 MB at D = 12,288, so on-demand memory stays small on many cores.
     private sealed class Scratch
     {
         public readonly float* Sums, Projections, First, Second, U, Omega;
@@ -264,7 +268,7 @@ internal sealed unsafe class SkinnySlices : IParallelWork, IDisposable
         {
             var slice = maxRows * Sgemm.SliceDepth;
             var sums = Sgemm.SkinnyRows * dimension;
-            var omega = generates ? Sgemm.SliceDepth * dimension : 0;
+            var omega = generates ? (2 * RoundRows - 1) * dimension : 0;
             memory = new AlignedBlock<float>(sums + 4 * slice + omega);
             Sums = (float*)Unsafe.AsPointer(ref memory.Span[0]); // on a cache line (AlignedBlock), pinned
             Projections = Sums + sums;
