@@ -50,7 +50,11 @@ internal sealed unsafe class DistributedMemoryEvaluator : EvaluatorBase
         u = Pinned(maxBatch * blockSize);
         first = Pinned(maxBatch * blockSize);
         second = Pinned(maxBatch * blockSize);
-        omega = features.IsCached ? default : new AlignedBlock<float>(blockSize * Dimension);
+        // A block of rows is regenerated or widened only for batches beyond the skinny rows, eq. 32's R, or orthogonal rows
+        // made on demand; skinny steps otherwise read a bfloat16 Ω in place or generate it round by round (fig1 on demand
+        // at B = 4: 50 MB less).
+        var needsBlock = !features.IsCached && (maxBatch > Sgemm.SkinnyRows || memory.Options.LinearAttention || (features.IsGenerated && features.Projection.Orthogonal));
+        omega = needsBlock ? new AlignedBlock<float>(blockSize * Dimension) : default;
         zSquaredNorms = new float[maxBatch];
         inner = new double[maxBatch];
         selfCoefficients = new double[maxBatch];
