@@ -151,12 +151,10 @@ internal sealed unsafe class SkinnySlices : IParallelWork, IDisposable
         {
             // The last round takes what is left (16–31 rows), so every round hands the basis whole 512-bit vectors.
             var length = n - r0 < 2 * RoundRows ? n - r0 : RoundRows;
-            var round = sliceRows + (long)r0 * stride * size;
-            if (source == OmegaSource.Generated) // a round's rows, generated into L2 just before both products read them
-            {
-                round = (byte*)local.Omega;
+            var generated = source == OmegaSource.Generated;
+            var round = generated ? (byte*)local.Omega : sliceRows + (long)r0 * stride * size;
+            if (generated) // a round's rows, generated into L2 just before both products read them
                 features.FillRows(start + r0, length, new Span<float>(round, length * d));
-            }
             fixed (float* transposedZ = buffers.TransposedZ)
                 Sgemm.MultiplyTransposedRows(transposedZ, m, d, round, rounded, stride, local.Projections + r0, Sgemm.SliceDepth, length);
             for (var r = 0; r < m; r++)
