@@ -39,6 +39,9 @@ internal static class BenchJob
         report["memory_bandwidth_gbs"] = Round(HardwareBounds.TriadGbs(settings.Budget));
         var read = HardwareBounds.ReadGbs(settings.Budget);
         report["memory_read_gbs"] = Round(read);
+        stage?.Invoke("Gaussian draws (every core)");
+        var draws = HardwareBounds.GaussianDrawGvalues(BenchSettings.DrDimension, settings.Budget);
+        report["gaussian_draw_gvalues"] = Round(draws);
 
         var random = new Random(1);
         var (mrB, mrK, mrD) = (BenchSettings.MrBatch, BenchSettings.MrStored, BenchSettings.MrDimension);
@@ -86,21 +89,25 @@ internal static class BenchJob
         report["drdam_ratio"] = Round(drdam.Where(p => p.Key.EndsWith("_cached", StringComparison.Ordinal)).Max(p => p.Value) / gemm);
         report["drdam_on_demand_ratio"] = Round(drdam["managed_on_demand"] / gemm);
         report["drdam_peak_fraction"] = Round(drdam["managed_cached"] / peak);
+        report["drdam_on_demand_bound_fraction"] = Round(OnDemandBoundFraction(drdam["managed_on_demand"], drB, y, drD, peak, draws));
 
         // Few rows take the skinny product (B streamed once): one row is the PredictionEngine shape, four the fig1 preset's.
         stage?.Invoke("MrDAM step, one row");
         report["mrdam_single_row_gflops"] = Round(4.0 * mrK * mrD / StepSeconds(ManagedBackend.Instance, matrix, queries[..mrD], 1, settings.Budget) / 1e9);
         // A skinny step does 4·B flops per value of Ω it reads: held Ω bounds it by memory bandwidth (Y·D values of 4 or 2
-        // bytes per step), regenerated Ω by the Gaussian draws.
+        // bytes per step), regenerated Ω by the Gaussian draws (and the products).
         foreach (var (storage, name, bytes) in new[] { (ProjectionStorage.Cached, "", 4), (ProjectionStorage.CachedBFloat16, "_bfloat16", 2), (ProjectionStorage.OnDemand, "_on_demand", 0) })
         {
             var skinny = new DistributedMemory(drD, new DistributedMemoryOptions { Beta = 60, FeatureCount = y, ProjectionStorage = storage });
             skinny.AddRange(patterns.AsMemory(0, 16 * drD), 16);
             stage?.Invoke($"DrDAM step, {BenchSettings.SkinnyBatch} rows, {storage}");
             var seconds = StepSeconds(ManagedBackend.Instance, skinny, queries[..(BenchSettings.SkinnyBatch * drD)], BenchSettings.SkinnyBatch, settings.Budget);
-            report[$"drdam_skinny{name}_step_gflops"] = Round(4.0 * BenchSettings.SkinnyBatch * y * drD / seconds / 1e9);
+            var gflops = 4.0 * BenchSettings.SkinnyBatch * y * drD / seconds / 1e9;
+            report[$"drdam_skinny{name}_step_gflops"] = Round(gflops);
             if (bytes > 0)
                 report[$"drdam_skinny{name}_bandwidth_fraction"] = Round((double)y * drD * bytes / seconds / 1e9 / read);
+            else
+                report[$"drdam_skinny{name}_bound_fraction"] = Round(OnDemandBoundFraction(gflops, BenchSettings.SkinnyBatch, y, drD, peak, draws));
         }
 
         if (gpuBackends.Length > 0)
@@ -147,6 +154,14 @@ internal static class BenchJob
         }
         report["gpu_skinny_step_gflops"] = rates;
         report["gpu_skinny_bandwidth_fraction"] = fractions;
+    }
+
+    // A step that regenerates Ω draws its Y·D values once and then multiplies with them on the same cores, so it takes at
+    // least the draws' time plus the products' time at the FMA peak: the bound's time over the step's.
+    private static double OnDemandBoundFraction(double stepGflops, int batch, int y, int d, double peakGflops, double drawGvalues)
+    {
+        var flops = 4.0 * batch * y * d / 1e9;
+        return ((double)y * d / 1e9 / drawGvalues + flops / peakGflops) / (flops / stepGflops);
     }
 
     private static double StepSeconds(IComputeBackend backend, IAssociativeMemory memory, float[] queries, int batch, TimeSpan budget)

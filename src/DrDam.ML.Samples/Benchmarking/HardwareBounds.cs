@@ -2,20 +2,24 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using DrDam.ML.Memory.Features;
 
 namespace DrDam.ML.Samples.Benchmarking;
 
 /// <summary>
-/// The two ceilings of a roofline, measured on the machine that runs <c>bench</c>: the fused multiply-add peak (every
-/// core, the widest accelerated vector, independent chains held in registers) and the memory bandwidth (STREAM's
-/// triad, and a read-only sweep, over buffers far larger than any cache). docs/ROOFLINE.md explains how the step
-/// rates are read against them.
+/// The ceilings of a roofline, measured on the machine that runs <c>bench</c>: the fused multiply-add peak (every
+/// core, the widest accelerated vector, independent chains held in registers), the memory bandwidth (STREAM's
+/// triad, and a read-only sweep, over buffers far larger than any cache), and for steps that regenerate Ω the rate
+/// at which every core draws its Gaussian rows. docs/ROOFLINE.md explains how the step rates are read against them.
 /// </summary>
 internal static class HardwareBounds
 {
     // 12 independent chains cover a 4-cycle FMA latency on two pipes with room to spare.
     private const int Chains = 12;
     private const int FmaIterations = 1 << 22;
+
+    // Values each core draws per repetition of the Gaussian sweep (about 10 ms of work on the Zen 5 host).
+    private const int DrawnValuesPerCore = 1 << 23;
 
     // Each buffer is 64 M floats (256 MB): far beyond the last-level caches of the hosts measured (32 MB).
     private const int StreamLength = 1 << 26;
@@ -75,6 +79,25 @@ internal static class HardwareBounds
         {
             NativeMemory.AlignedFree(buffer);
         }
+    }
+
+    /// <summary>
+    /// Billions of Ω's values per second that <see cref="GaussianRows.Fill"/> draws on every core at once, rows of
+    /// <paramref name="dimension"/> values (the best of the timed repetitions): what bounds a step that regenerates Ω.
+    /// </summary>
+    public static double GaussianDrawGvalues(int dimension, TimeSpan budget)
+    {
+        var threads = Environment.ProcessorCount;
+        var rows = Math.Max(1, DrawnValuesPerCore / dimension);
+        var buffers = Enumerable.Range(0, threads).Select(_ => new float[dimension]).ToArray();
+        var seconds = BestSeconds(() => Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            for (var row = 0; row < rows; row++)
+                GaussianRows.Fill(1, RandomStream.Projection, (long)t * rows + row, buffers[t]);
+        }), budget);
+        if (buffers.Any(b => !float.IsFinite(b[0])))
+            throw new InvalidOperationException("The Gaussian draws produced a value that is not finite."); // keeps the rows observable
+        return (double)threads * rows * dimension / seconds / 1e9;
     }
 
     // Four sums of whole vectors (length a multiple of 4 vectors), then the remainder one by one.

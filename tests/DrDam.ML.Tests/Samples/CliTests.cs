@@ -256,7 +256,8 @@ public sealed class BenchCliTests
         Assert.Equal("cpu", root.GetProperty("device").GetString());
         Assert.False(string.IsNullOrWhiteSpace(root.GetProperty("cpu").GetString()));
         Assert.Contains(root.GetProperty("vector_bits").GetInt32(), new[] { 128, 256, 512 });
-        foreach (var key in new[] { "gemm_gflops", "mrdam_ratio", "drdam_ratio", "drdam_on_demand_ratio", "naive_torch_mrdam_gflops", "speedup_vs_naive_torch" })
+        foreach (var key in new[] { "gemm_gflops", "mrdam_ratio", "drdam_ratio", "drdam_on_demand_ratio", "naive_torch_mrdam_gflops", "speedup_vs_naive_torch",
+            "gaussian_draw_gvalues", "drdam_on_demand_bound_fraction", "drdam_skinny_on_demand_bound_fraction" })
             Assert.True(root.GetProperty(key).GetDouble() > 0, key);
         Assert.Equal(["managed", "torch"], root.GetProperty("mrdam_step_gflops").EnumerateObject().Select(p => p.Name));
         Assert.Equal(["managed_cached", "torch_cached", "managed_on_demand"], root.GetProperty("drdam_step_gflops").EnumerateObject().Select(p => p.Name));
