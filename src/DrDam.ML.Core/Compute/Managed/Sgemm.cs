@@ -13,9 +13,10 @@ namespace DrDam.ML.Compute.Managed;
 /// 8×32 register tile of 512-bit fused multiply-adds over every row panel, one KC slice of k at a time. Bᵀ is packed
 /// per slice into NR-column panels; B is read in place (its rows hold NR contiguous columns) unless many row panels
 /// re-read it, when it is packed too (see PackedReuse). With at most 8 rows of A, B is streamed once in place, and may
-/// be held in bfloat16 (<see cref="MultiplyRounded"/>). Without 512-bit vectors the tile runs in 256-bit quarters.
+/// be held in bfloat16 (<see cref="MultiplyRounded"/>). Without 512-bit vectors the tile runs in 256-bit quarters, and
+/// without AVX2 (or on Arm) in 128-bit eighths.
 /// Each C element sums k in the same order whatever the thread count, the number of rows or the vector width, so
-/// results are bit-identical across all three (docs/ROOFLINE.md).
+/// results are bit-identical across all three (docs/ROOFLINE.md), except on an x86 processor without FMA (see Unfused).
 /// </summary>
 internal static unsafe class Sgemm
 {
@@ -326,6 +327,14 @@ internal static unsafe class Sgemm
                 ExecuteTransposedWide<TValues>(j0, width);
                 return;
             }
+            if (!Vector256.IsHardwareAccelerated)
+            {
+                if (Unfused)
+                    ExecuteTransposed128<TValues, Unfused128>(j0, width);
+                else
+                    ExecuteTransposed128<TValues, Fused128>(j0, width);
+                return;
+            }
             var lanes = stackalloc float[SkinnyRows];
             var size = TValues.Size;
             for (var j = j0; j < j0 + width; j += SkinnyRows)
@@ -367,6 +376,58 @@ internal static unsafe class Sgemm
                         if (column >= count)
                             return;
                         chains.Store(lanes);
+                        for (var i = 0; i < M; i++)
+                        {
+                            var target = C + (long)i * Ldc + j + column;
+                            *target = add ? *target + lanes[i] : lanes[i];
+                        }
+                    }
+                }
+            }
+        }
+
+        // ExecuteTransposed in 128-bit vectors (no AVX2, or Arm's AdvSimd): the 8 lanes of Aᵀ as two halves, four rows of B
+        // at a time (8 accumulators, of SSE's 16 registers). The same chains, in the same order.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
+        private void ExecuteTransposed128<TValues, TProducts>(int j0, int width) where TValues : struct, IValues where TProducts : struct, IMultiplyAdd
+        {
+            var lanes = stackalloc float[SkinnyRows];
+            var size = TValues.Size;
+            const int group = SkinnyRows / 2;
+            for (var j = j0; j < j0 + width; j += group)
+            {
+                var count = Math.Min(group, j0 + width - j);
+                var b0 = B + (long)j * Ldb * size;
+                byte* b1 = Row(b0, 1, count, size), b2 = Row(b0, 2, count, size), b3 = Row(b0, 3, count, size);
+                for (var pc = 0; pc < K; pc += KC)
+                {
+                    var kc = Math.Min(KC, K - pc);
+                    Vector128<float> c0 = default, d0 = default, c1 = default, d1 = default, c2 = default, d2 = default, c3 = default, d3 = default;
+                    var a = TransposedA + (long)pc * SkinnyRows;
+                    for (var p = pc; p < pc + kc; p++)
+                    {
+                        var at = (long)p * size;
+                        var low = Vector128.Load(a);
+                        var high = Vector128.Load(a + 4);
+                        var w = TValues.Broadcast128(b0 + at);
+                        c0 = TProducts.MultiplyAdd(low, w, c0); d0 = TProducts.MultiplyAdd(high, w, d0);
+                        w = TValues.Broadcast128(b1 + at);
+                        c1 = TProducts.MultiplyAdd(low, w, c1); d1 = TProducts.MultiplyAdd(high, w, d1);
+                        w = TValues.Broadcast128(b2 + at);
+                        c2 = TProducts.MultiplyAdd(low, w, c2); d2 = TProducts.MultiplyAdd(high, w, d2);
+                        w = TValues.Broadcast128(b3 + at);
+                        c3 = TProducts.MultiplyAdd(low, w, c3); d3 = TProducts.MultiplyAdd(high, w, d3);
+                        a += SkinnyRows;
+                    }
+                    var add = Accumulate || pc > 0;
+                    Store(c0, d0, 0); Store(c1, d1, 1); Store(c2, d2, 2); Store(c3, d3, 3);
+
+                    void Store(Vector128<float> low, Vector128<float> high, int column)
+                    {
+                        if (column >= count)
+                            return;
+                        low.Store(lanes);
+                        high.Store(lanes + 4);
                         for (var i = 0; i < M; i++)
                         {
                             var target = C + (long)i * Ldc + j + column;
@@ -701,8 +762,12 @@ internal static unsafe class Sgemm
     {
         if (Vector512.IsHardwareAccelerated)
             ChainTile512<TValues>(kc, a, b, ldb, width, sums, lds);
-        else
+        else if (Vector256.IsHardwareAccelerated)
             ChainTile256<TValues>(kc, a, b, ldb, width, sums, lds);
+        else if (Unfused)
+            RowStream128<TValues, Unfused128>(kc, a, b, ldb, width, sums, lds);
+        else
+            RowStream128<TValues, Fused128>(kc, a, b, ldb, width, sums, lds);
     }
 
     // ChainTile512 in 256-bit vectors: 4 rows × 16 columns of chains (8 accumulators, two loads of B and four broadcasts
@@ -804,8 +869,36 @@ internal static unsafe class Sgemm
     {
         if (Vector512.IsHardwareAccelerated)
             RowStream512<TValues>(kc, a, b, ldb, width, sums, lds);
-        else
+        else if (Vector256.IsHardwareAccelerated)
             RowStream256<TValues>(kc, a, b, ldb, width, sums, lds);
+        else if (Unfused)
+            RowStream128<TValues, Unfused128>(kc, a, b, ldb, width, sums, lds);
+        else
+            RowStream128<TValues, Fused128>(kc, a, b, ldb, width, sums, lds);
+    }
+
+    // KernelRowStream's sums in 128-bit vectors, one row of B at a time (the 4 broadcasts of A, a row of B and a sum).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
+    private static void RowStream128<TValues, TProducts>(int kc, float* a, byte* b, int ldb, int width, float* sums, int lds)
+        where TValues : struct, IValues where TProducts : struct, IMultiplyAdd
+    {
+        var stride = (long)ldb * TValues.Size;
+        float* t0 = sums, t1 = sums + lds, t2 = sums + 2 * lds, t3 = sums + 3 * lds;
+        var vectors = width & ~3;
+        for (var p = 0; p < kc; p++, a += MR)
+        {
+            var row = b + p * stride;
+            Vector128<float> x0 = Vector128.Create(a[0]), x1 = Vector128.Create(a[1]), x2 = Vector128.Create(a[2]), x3 = Vector128.Create(a[3]);
+            for (var j = 0; j < vectors; j += 4)
+            {
+                var w = TValues.Load128(row + j * TValues.Size);
+                TProducts.MultiplyAdd(x0, w, Vector128.Load(t0 + j)).Store(t0 + j);
+                TProducts.MultiplyAdd(x1, w, Vector128.Load(t1 + j)).Store(t1 + j);
+                TProducts.MultiplyAdd(x2, w, Vector128.Load(t2 + j)).Store(t2 + j);
+                TProducts.MultiplyAdd(x3, w, Vector128.Load(t3 + j)).Store(t3 + j);
+            }
+            RaggedColumns<TValues>(a, row, vectors, width, sums, lds);
+        }
     }
 
     // KernelRowStream's sums in 256-bit vectors, two rows of B at a time: the 8 broadcasts of A, 4 sums and a row of B
@@ -902,12 +995,45 @@ internal static unsafe class Sgemm
         }
     }
 
-    // The columns [from, width) past the last whole vector: one row of B, the same fused multiply-add per element.
+    // The columns [from, width) past the last whole vector: one row of B, the same multiply-add per element as the lanes.
     private static void RaggedColumns<TValues>(float* a, byte* row, int from, int width, float* sums, int lds) where TValues : struct, IValues
     {
         for (var i = 0; i < HalfRows; i++)
             for (var j = from; j < width; j++)
-                sums[(long)i * lds + j] = MathF.FusedMultiplyAdd(a[i], TValues.Read(row + j * TValues.Size), sums[(long)i * lds + j]);
+                sums[(long)i * lds + j] = MultiplyAdd(a[i], TValues.Read(row + j * TValues.Size), sums[(long)i * lds + j]);
+    }
+
+    // Without AVX2 every kernel is 128 bits wide, and an x86 processor may then have no fused multiply-add: the runtime
+    // would emulate it exactly, a few hundred times slower (the MrDAM step ran at 0.84 GFLOP/s on the Zen 5 host with
+    // DOTNET_EnableAVX2=0). There the 128-bit kernels and the scalar columns multiply, round and add instead: the same
+    // operations on every path of that host, so a row's bits still do not depend on its batch, but they differ from a
+    // host with FMA in the last bits. Arm's AdvSimd fuses, as every wider path does.
+    private static bool Unfused => !Vector256.IsHardwareAccelerated && X86Base.IsSupported && !Fma.IsSupported;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float MultiplyAdd(float a, float b, float c)
+    {
+        if (Unfused)
+            return a * b + c;
+        return MathF.FusedMultiplyAdd(a, b, c);
+    }
+
+    // The 128-bit kernels' multiply-add, chosen once per call (see Unfused): as a static method of a type argument, which
+    // the JIT inlines with the vectors in registers, where a helper deciding inside kept them in stack temporaries (the
+    // MrDAM step at 22 GFLOP/s against 45 with DOTNET_EnableAVX2=0 on the Zen 5 host).
+    private interface IMultiplyAdd
+    {
+        static abstract Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c);
+    }
+
+    private readonly struct Fused128 : IMultiplyAdd
+    {
+        public static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c) => Vector128.FusedMultiplyAdd(a, b, c);
+    }
+
+    private readonly struct Unfused128 : IMultiplyAdd
+    {
+        public static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c) => a * b + c;
     }
 
     /// <summary>How a skinny kernel reads B's values: floats as stored, or bfloat16 widened as loaded (exactly).</summary>
@@ -918,9 +1044,14 @@ internal static unsafe class Sgemm
 
         static abstract float Read(byte* value);
 
+        static abstract Vector128<float> Load128(byte* values);
+
         static abstract Vector256<float> Load256(byte* values);
 
         static abstract Vector512<float> Load512(byte* values);
+
+        /// <summary>The value in every lane (a bfloat16 one reads the value after it too).</summary>
+        static abstract Vector128<float> Broadcast128(byte* value);
 
         /// <summary>The value in every lane (a bfloat16 one reads the value after it too).</summary>
         static abstract Vector256<float> Broadcast256(byte* value);
@@ -930,8 +1061,10 @@ internal static unsafe class Sgemm
     {
         public static int Size => sizeof(float);
         public static float Read(byte* value) => *(float*)value;
+        public static Vector128<float> Load128(byte* values) => Vector128.Load((float*)values);
         public static Vector256<float> Load256(byte* values) => Vector256.Load((float*)values);
         public static Vector512<float> Load512(byte* values) => Vector512.Load((float*)values);
+        public static Vector128<float> Broadcast128(byte* value) => Vector128.Create(*(float*)value);
         public static Vector256<float> Broadcast256(byte* value) => Vector256.Create(*(float*)value);
     }
 
@@ -941,8 +1074,10 @@ internal static unsafe class Sgemm
     {
         public static int Size => sizeof(ushort);
         public static float Read(byte* value) => BitConverter.Int32BitsToSingle(*(ushort*)value << 16);
+        public static Vector128<float> Load128(byte* values) => Vector128.ShiftLeft(Vector128.WidenLower(Vector64.Load((ushort*)values).ToVector128Unsafe()), 16).AsSingle();
         public static Vector256<float> Load256(byte* values) => Vector256.ShiftLeft(Vector256.WidenLower(Vector128.Load((ushort*)values).ToVector256Unsafe()), 16).AsSingle();
         public static Vector512<float> Load512(byte* values) => Vector512.ShiftLeft(Vector512.WidenLower(Vector256.Load((ushort*)values).ToVector512Unsafe()), 16).AsSingle();
+        public static Vector128<float> Broadcast128(byte* value) => Vector128.ShiftLeft(Vector128.Create(*(uint*)value), 16).AsSingle();
         public static Vector256<float> Broadcast256(byte* value) => Vector256.ShiftLeft(Vector256.Create(*(uint*)value), 16).AsSingle();
     }
 
@@ -957,9 +1092,55 @@ internal static unsafe class Sgemm
             Kernel512(kc, a, b, strideB, c, ldc, mr, nr, add);
             return;
         }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (var i = 0; i < mr; i += QuarterRows)
+                for (var j = 0; j < nr; j += QuarterColumns)
+                    KernelQuarter(kc, a + i, b + j, strideB, c + (long)i * ldc + j, ldc, Math.Min(QuarterRows, mr - i), Math.Min(QuarterColumns, nr - j), add);
+            return;
+        }
         for (var i = 0; i < mr; i += QuarterRows)
-            for (var j = 0; j < nr; j += QuarterColumns)
-                KernelQuarter(kc, a + i, b + j, strideB, c + (long)i * ldc + j, ldc, Math.Min(QuarterRows, mr - i), Math.Min(QuarterColumns, nr - j), add);
+            for (var j = 0; j < nr; j += EighthColumns)
+                if (Unfused)
+                    KernelEighth<Unfused128>(kc, a + i, b + j, strideB, c + (long)i * ldc + j, ldc, Math.Min(QuarterRows, mr - i), Math.Min(EighthColumns, nr - j), add);
+                else
+                    KernelEighth<Fused128>(kc, a + i, b + j, strideB, c + (long)i * ldc + j, ldc, Math.Min(QuarterRows, mr - i), Math.Min(EighthColumns, nr - j), add);
+    }
+
+    private const int EighthColumns = NR / 4;
+
+    // Rows [i, i + 4) and columns [j, j + 8) of the tile in 128-bit vectors: 8 accumulators, two loads of B and four
+    // broadcasts of A per p (SSE has 16 registers).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
+    private static void KernelEighth<TProducts>(int kc, float* a, float* b, int strideB, float* c, int ldc, int mr, int nr, bool add)
+        where TProducts : struct, IMultiplyAdd
+    {
+        Vector128<float> c00 = default, c01 = default, c10 = default, c11 = default,
+            c20 = default, c21 = default, c30 = default, c31 = default;
+        for (var p = 0; p < kc; p++)
+        {
+            var b0 = Vector128.Load(b);
+            var b1 = Vector128.Load(b + 4);
+            var x = Vector128.Create(a[0]);
+            c00 = TProducts.MultiplyAdd(x, b0, c00); c01 = TProducts.MultiplyAdd(x, b1, c01);
+            x = Vector128.Create(a[1]);
+            c10 = TProducts.MultiplyAdd(x, b0, c10); c11 = TProducts.MultiplyAdd(x, b1, c11);
+            x = Vector128.Create(a[2]);
+            c20 = TProducts.MultiplyAdd(x, b0, c20); c21 = TProducts.MultiplyAdd(x, b1, c21);
+            x = Vector128.Create(a[3]);
+            c30 = TProducts.MultiplyAdd(x, b0, c30); c31 = TProducts.MultiplyAdd(x, b1, c31);
+            a += MR;
+            b += strideB;
+        }
+        var tile = stackalloc float[QuarterRows * EighthColumns];
+        c00.Store(tile); c01.Store(tile + 4); c10.Store(tile + 8); c11.Store(tile + 12);
+        c20.Store(tile + 16); c21.Store(tile + 20); c30.Store(tile + 24); c31.Store(tile + 28);
+        for (var i = 0; i < mr; i++)
+        {
+            var row = c + (long)i * ldc;
+            for (var j = 0; j < nr; j++)
+                row[j] = add ? row[j] + tile[i * EighthColumns + j] : tile[i * EighthColumns + j];
+        }
     }
 
     private const int QuarterRows = MR / 2, QuarterColumns = NR / 2;
