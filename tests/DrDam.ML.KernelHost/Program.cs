@@ -4,19 +4,17 @@ using DrDam.ML.Compute.Managed;
 using DrDam.ML.Memory;
 using DrDam.ML.Memory.Features;
 
-// Prints the widest accelerated vector and whether the products fuse their multiply-adds, then one line per workload: its name, whether each row gave the same bits alone
-// as in the batch, and every energy and gradient value ("R" round-trip format). The MrDAM batch takes the packed product,
-// the DrDAM batches of 12, 3 and 6 rows the packed and the two skinny ones, with Ω cached, in bfloat16 and made on demand
-// (the Gaussian generator's path). The last workload is Sgemm itself: products of every shape class, whose values must
+// Prints the widest accelerated vector and whether the products fuse their multiply-adds, then one line per workload:
+// its name, whether each row gave the same bits alone as in the batch, and every energy and gradient value ("R" format).
+// The MrDAM batch takes the packed product, the DrDAM batches of 12, 3 and 6 rows the packed and the two skinny ones,
+// with Ω cached, in bfloat16 and made on demand (the Gaussian generator's path). The last workload is Sgemm itself: products of every shape class, whose values must
 // be the same bits on every path that fuses.
 const int d = 40, rows = 12;
 var random = new Random(1);
 float[] Uniform(int length) => Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() * 0.3)).ToArray();
 var patterns = Uniform(30 * d);
 var states = Uniform(rows * d);
-// The widest vector, and whether its multiply-adds are fused (x86 without AVX2 may have no FMA: Sgemm then multiplies and adds).
-var fused = Vector256.IsHardwareAccelerated || !System.Runtime.Intrinsics.X86.X86Base.IsSupported || System.Runtime.Intrinsics.X86.Fma.IsSupported;
-Console.WriteLine($"{(Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 128)} {(fused ? "fused" : "unfused")}");
+Console.WriteLine($"{(Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 128)} {(Sgemm.FusesMultiplyAdds ? "fused" : "unfused")}");
 
 var matrix = new MemoryMatrix(d, new MemoryMatrixOptions { Beta = 8 });
 matrix.AddRange(patterns, 30);

@@ -1010,6 +1010,9 @@ internal static unsafe class Sgemm
     // host with FMA in the last bits. Arm's AdvSimd fuses, as every wider path does.
     private static bool Unfused => !Vector256.IsHardwareAccelerated && X86Base.IsSupported && !Fma.IsSupported;
 
+    /// <summary>Whether the products fuse their multiply-adds on this host (every host but an x86 one without FMA).</summary>
+    internal static bool FusesMultiplyAdds => !Unfused;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float MultiplyAdd(float a, float b, float c)
     {

@@ -22,7 +22,8 @@ public class GaussianRowsTests
 
     /// <summary>
     /// The vector paths run Philox with one call per 32-bit lane, two vectors at a time, and finish a row with one
-    /// vector (two groups, or one of it): 1 to 5 groups, 10 and the 384 of a D = 12,288 row take every loop and tail.
+    /// vector (its two groups, or only the first): 1 to 5 groups, 10 and the 384 of a D = 12,288 row take every loop and
+    /// tail.
     /// </summary>
     [SkippableTheory]
     [InlineData(512)]
