@@ -7,8 +7,8 @@ using DrDam.ML.Memory.Features;
 // Prints the widest accelerated vector and whether the products fuse their multiply-adds, then one line per workload:
 // its name, whether each row gave the same bits alone as in the batch, and every energy and gradient value ("R" format).
 // The MrDAM batch takes the packed product, the DrDAM batches of 12, 3 and 6 rows the packed and the two skinny ones,
-// with Ω cached, in bfloat16 and made on demand (the Gaussian generator's path). The last workload is Sgemm itself: products of every shape class, whose values must
-// be the same bits on every path that fuses.
+// with Ω cached, in bfloat16 and made on demand (the Gaussian generator's path). The last workload is Sgemm itself:
+// products of every shape class, whose values must be the same bits on every path that fuses.
 const int d = 40, rows = 12;
 var random = new Random(1);
 float[] Uniform(int length) => Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() * 0.3)).ToArray();
