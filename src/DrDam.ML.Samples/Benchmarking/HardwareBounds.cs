@@ -2,8 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.Arm;
-using X86 = System.Runtime.Intrinsics.X86;
+using DrDam.ML.Compute.Managed;
 using DrDam.ML.Memory.Features;
 
 namespace DrDam.ML.Samples.Benchmarking;
@@ -196,9 +195,9 @@ internal static class HardwareBounds
     {
         public static Lanes128 Create(float value) => new(Vector128.Create(value));
         // Without the FMA instructions (an x86 host without AVX2, or DOTNET_EnableAVX2=0) Vector128.FusedMultiplyAdd runs
-        // in software, about 500× below the hardware's rate: the ceiling is then a multiply and an add.
+        // in software, about 500× below the hardware's rate: the ceiling is then a multiply and an add, as the kernels do.
         public static Lanes128 Fma(Lanes128 a, Lanes128 b, Lanes128 c)
-            => new(X86.Fma.IsSupported || AdvSimd.IsSupported ? Vector128.FusedMultiplyAdd(a.V, b.V, c.V) : a.V * b.V + c.V);
+            => new(Sgemm.FusesMultiplyAdds ? Vector128.FusedMultiplyAdd(a.V, b.V, c.V) : a.V * b.V + c.V);
         public static float Sum(Lanes128 value) => Vector128.Sum(value.V);
         public static int Count => Vector128<float>.Count;
         public static unsafe Lanes128 Load(float* values) => new(Vector128.Load(values));

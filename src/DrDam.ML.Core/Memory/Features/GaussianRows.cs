@@ -94,13 +94,12 @@ public static class GaussianRows
         {
             var (a0, b0, c0, d0) = (Vector512<uint>.Indices + Vector512.Create((uint)(8 * g)), rowLow, rowHigh, tag);
             var (a1, b1, c1, d1) = (a0 + Vector512.Create(16u), rowLow, rowHigh, tag);
-            var (k0, k1) = ((uint)seed, (uint)(seed >> 32));
-            for (var round = 0; round < 10; round++)
+            var key = Philox.FirstKey(seed);
+            for (var round = 0; round < 10; round++, key = Philox.NextKey(key))
             {
-                var (key0, key1) = (Vector512.Create(k0), Vector512.Create(k1));
+                var (key0, key1) = (Vector512.Create(key.K0), Vector512.Create(key.K1));
                 Round(ref a0, ref b0, ref c0, ref d0, key0, key1);
                 Round(ref a1, ref b1, ref c1, ref d1, key0, key1);
-                (k0, k1) = (k0 + 0x9E3779B9, k1 + 0xBB67AE85);
             }
             Store(a0, b0, c0, d0, radius, angle, g, 2);
             Store(a1, b1, c1, d1, radius, angle, g + 2, 2);
@@ -108,12 +107,9 @@ public static class GaussianRows
         for (; g < groups; g += 2)
         {
             var (a, b, c, d) = (Vector512<uint>.Indices + Vector512.Create((uint)(8 * g)), rowLow, rowHigh, tag);
-            var (k0, k1) = ((uint)seed, (uint)(seed >> 32));
-            for (var round = 0; round < 10; round++)
-            {
-                Round(ref a, ref b, ref c, ref d, Vector512.Create(k0), Vector512.Create(k1));
-                (k0, k1) = (k0 + 0x9E3779B9, k1 + 0xBB67AE85);
-            }
+            var key = Philox.FirstKey(seed);
+            for (var round = 0; round < 10; round++, key = Philox.NextKey(key))
+                Round(ref a, ref b, ref c, ref d, Vector512.Create(key.K0), Vector512.Create(key.K1));
             Store(a, b, c, d, radius, angle, g, Math.Min(2, groups - g));
         }
     }
@@ -128,13 +124,12 @@ public static class GaussianRows
         {
             var (a0, b0, c0, d0) = (Vector256<uint>.Indices + Vector256.Create((uint)(8 * g)), rowLow, rowHigh, tag);
             var (a1, b1, c1, d1) = (a0 + Vector256.Create(8u), rowLow, rowHigh, tag);
-            var (k0, k1) = ((uint)seed, (uint)(seed >> 32));
-            for (var round = 0; round < 10; round++)
+            var key = Philox.FirstKey(seed);
+            for (var round = 0; round < 10; round++, key = Philox.NextKey(key))
             {
-                var (key0, key1) = (Vector256.Create(k0), Vector256.Create(k1));
+                var (key0, key1) = (Vector256.Create(key.K0), Vector256.Create(key.K1));
                 Round(ref a0, ref b0, ref c0, ref d0, key0, key1);
                 Round(ref a1, ref b1, ref c1, ref d1, key0, key1);
-                (k0, k1) = (k0 + 0x9E3779B9, k1 + 0xBB67AE85);
             }
             Store(a0, b0, c0, d0, radius, angle, g);
             Store(a1, b1, c1, d1, radius, angle, g + 1);
@@ -142,12 +137,9 @@ public static class GaussianRows
         if (g < groups)
         {
             var (a, b, c, d) = (Vector256<uint>.Indices + Vector256.Create((uint)(8 * g)), rowLow, rowHigh, tag);
-            var (k0, k1) = ((uint)seed, (uint)(seed >> 32));
-            for (var round = 0; round < 10; round++)
-            {
-                Round(ref a, ref b, ref c, ref d, Vector256.Create(k0), Vector256.Create(k1));
-                (k0, k1) = (k0 + 0x9E3779B9, k1 + 0xBB67AE85);
-            }
+            var key = Philox.FirstKey(seed);
+            for (var round = 0; round < 10; round++, key = Philox.NextKey(key))
+                Round(ref a, ref b, ref c, ref d, Vector256.Create(key.K0), Vector256.Create(key.K1));
             Store(a, b, c, d, radius, angle, g);
         }
     }
@@ -156,16 +148,16 @@ public static class GaussianRows
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Round(ref Vector512<uint> a, ref Vector512<uint> b, ref Vector512<uint> c, ref Vector512<uint> d, Vector512<uint> key0, Vector512<uint> key1)
     {
-        var (high0, low0) = Product(a, Vector512.Create(0xD2511F53u));
-        var (high1, low1) = Product(c, Vector512.Create(0xCD9E8D57u));
+        var (high0, low0) = Product(a, Vector512.Create(Philox.M0));
+        var (high1, low1) = Product(c, Vector512.Create(Philox.M1));
         (a, b, c, d) = (high1 ^ b ^ key0, low1, high0 ^ d ^ key1, low0);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Round(ref Vector256<uint> a, ref Vector256<uint> b, ref Vector256<uint> c, ref Vector256<uint> d, Vector256<uint> key0, Vector256<uint> key1)
     {
-        var (high0, low0) = Product(a, Vector256.Create(0xD2511F53u));
-        var (high1, low1) = Product(c, Vector256.Create(0xCD9E8D57u));
+        var (high0, low0) = Product(a, Vector256.Create(Philox.M0));
+        var (high1, low1) = Product(c, Vector256.Create(Philox.M1));
         (a, b, c, d) = (high1 ^ b ^ key0, low1, high0 ^ d ^ key1, low0);
     }
 

@@ -8,14 +8,24 @@ namespace DrDam.ML.Memory.Features;
 /// </summary>
 public static class Philox
 {
-    private const uint M0 = 0xD2511F53, M1 = 0xCD9E8D57, W0 = 0x9E3779B9, W1 = 0xBB67AE85;
+    /// <summary>The multipliers of a round's two products (the vector paths of GaussianRows use them too).</summary>
+    internal const uint M0 = 0xD2511F53, M1 = 0xCD9E8D57;
+
+    private const uint W0 = 0x9E3779B9, W1 = 0xBB67AE85;
+
+    /// <summary>The first round's key: the 64-bit key's two halves.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (uint K0, uint K1) FirstKey(ulong key) => ((uint)key, (uint)(key >> 32));
+
+    /// <summary>The next round's key (each half advanced by its Weyl constant, wrapping at 32 bits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (uint K0, uint K1) NextKey((uint K0, uint K1) key) => (key.K0 + W0, key.K1 + W1);
 
     /// <summary>Ten Philox rounds of the counter (c0..c3) under the 64-bit key.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (uint, uint, uint, uint) Generate(ulong key, uint c0, uint c1, uint c2, uint c3)
     {
-        var k0 = (uint)key;
-        var k1 = (uint)(key >> 32);
+        var (k0, k1) = FirstKey(key);
         for (var round = 0; round < 10; round++)
         {
             var p0 = (ulong)M0 * c0;
@@ -26,8 +36,7 @@ public static class Philox
             c1 = (uint)p1;
             c2 = n2;
             c3 = (uint)p0;
-            k0 += W0;
-            k1 += W1;
+            (k0, k1) = NextKey((k0, k1));
         }
         return (c0, c1, c2, c3);
     }
